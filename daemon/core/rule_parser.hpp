@@ -1,0 +1,17 @@
+// Parses one rule file (TOML text) into actors, people and acts. Pure: the caller
+// reads the file and passes its text and display name. Checks everything that can be
+// checked inside one file (keys, types, date and offset forms, step order); checks
+// across files (unknown actors, duplicate ids, cycles) are the validator's.
+#pragma once
+
+#include "core/diagnostic.hpp"
+#include "core/rule_set.hpp"
+
+#include <string_view>
+
+namespace scadenzario {
+
+// Returns what `text` defines; every problem found is appended to `errors`.
+RuleFile parse_rule_file(std::string_view text, std::string_view file, Diagnostics& errors);
+
+}  // namespace scadenzario
