@@ -2,6 +2,7 @@
 
 #include "core/civil_date.hpp"
 
+#include <array>
 #include <charconv>
 
 namespace scadenzario {
@@ -11,6 +12,10 @@ namespace {
 constexpr int k_max_offset_days = 366;           // a step more than a year ahead is a typo
 constexpr int k_max_offset_business_days = 260;  // about a year of working days
 constexpr int k_max_mandate_days = 5 * 366;      // a mandate lasts five years
+
+constexpr std::array<std::string_view, 12> k_month_names = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
 
 // Parses a run of ASCII digits (no sign) filling the whole of `text`.
 bool parse_digits(std::string_view text, int& out) {
@@ -45,7 +50,7 @@ std::expected<DueSpec, std::string> parse_yearly(std::string_view text) {
   const unsigned longest = days_in_month(2000, umonth);
   if (day < 1 || static_cast<unsigned>(day) > longest) {
     return std::unexpected("impossible date " + quoted(text) + ": " +
-                           std::string(month_name_it(umonth)) + " has " +
+                           std::string(k_month_names[umonth - 1]) + " has " +
                            (umonth == 2 ? "28 or 29" : std::to_string(longest)) + " days");
   }
   if (umonth == 2 && day == 29) {

@@ -249,17 +249,21 @@ void read_validity(TableReader& reader, Act& act) {
   }
 }
 
+// Names the act in messages, also when its id is missing or invalid.
+std::string describe(const Act& act) {
+  return act.id.empty() ? std::string("this act") : "act \"" + act.id + "\"";
+}
+
 void read_deadlines(TableReader& reader, Act& act, const std::optional<RefersTo>& refers_to) {
   const RefersTo act_refers_to = refers_to.value_or(RefersTo::same_year);
   const bool has_due = reader.has("due");
   const bool has_deadlines = reader.has("deadline");
   if (has_due && has_deadlines) {
     reader.context().error(reader.location_of("deadline"),
-                           "act \"" + act.id +
-                               "\" has both \"due\" and [[act.deadline]]; use one of them");
+                           describe(act) + " has both \"due\" and [[act.deadline]]; use one of them");
   } else if (!has_due && !has_deadlines) {
     reader.context().error(reader.location(),
-                           "act \"" + act.id + "\" has no due date: add \"due\" or [[act.deadline]]");
+                           describe(act) + " has no due date: add \"due\" or [[act.deadline]]");
   } else if (has_due) {
     if (const auto due = read_due(reader, act.every, Need::required)) {
       act.deadlines.push_back(Deadline{.name = "",
@@ -281,7 +285,7 @@ std::optional<Act> parse_act(const toml::table& table, ParseContext& context) {
   TableReader reader(table, "[[act]]", k_act_keys, context);
   const std::size_t errors_before = context.error_count();
   Act act;
-  act.id = read_act_id(reader, "id", Need::required).value_or("?");
+  act.id = read_act_id(reader, "id", Need::required).value_or("");
   act.title = reader.string("title", Need::required).value_or("");
   act.phase = static_cast<int>(reader.integer("phase", Need::required, 1, 4).value_or(0));
   act.purpose = reader.string("purpose", Need::required).value_or("");
@@ -306,7 +310,7 @@ std::optional<Act> parse_act(const toml::table& table, ParseContext& context) {
   }
   act.where = reader.location();
   if (reader.has("step") && step_tables.empty() && context.error_count() == errors_before) {
-    context.error(reader.location_of("step"), "act \"" + act.id + "\" has no steps");
+    context.error(reader.location_of("step"), describe(act) + " has no steps");
   }
   check_unique_names(act, context);
   check_step_order(act, context);

@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""End-to-end test of the `scadenzario` command-line tool on the default rules.
+
+Runs the real binary, checks exit codes and outputs, and reads the iCalendar output
+with an independent parser (Debian's python3-icalendar).
+Usage: cli_test.py PATH_TO_SCADENZARIO SOURCE_DIR
+"""
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import icalendar
+
+BINARY = sys.argv[1]
+SOURCE = Path(sys.argv[2])
+CONFIG = str(SOURCE / "rules" / "scadenzario.toml")
+failures = []
+
+
+def run(*args, config=CONFIG):
+    command = [BINARY, "--config", config, *args] if config else [BINARY, *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what)
+    if not condition:
+        failures.append(what)
+
+
+def test_check():
+    result = run("check", "--year", "2027")
+    check(result.returncode == 0, "check: the default rules are valid (exit 0)")
+    check(result.stdout.count("\n") == 1 and "valida" in result.stdout,
+          "check: one summary line")
+
+
+def test_check_invalid():
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(SOURCE / "rules", tmp, dirs_exist_ok=True)
+        path = Path(tmp) / "rules.d" / "10-pianificazione.toml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'(actor\s*=\s*)"giunta"', r'\1"giuntaa"', text, count=1),
+                        encoding="utf-8")
+        result = run("check", config=str(Path(tmp) / "scadenzario.toml"))
+        check(result.returncode == 2, "check: an unknown actor exits with status 2")
+        first = result.stderr.splitlines()[0] if result.stderr else ""
+        check(first.startswith(str(path) + ":") and
+              first.endswith('unknown actor "giuntaa" (did you mean "giunta"?)'),
+              "check: the error names file:line:column and suggests the actor: " + first)
+
+
+def test_plan_table():
+    result = run("plan", "--year", "2027")
+    check(result.returncode == 0, "plan: exit 0")
+    out = result.stdout
+    for phase in range(1, 5):
+        check(f"FASE {phase} — " in out, f"plan: phase {phase} heading")
+    check("29/01/2027 ven" in out, "plan: Piano della performance moved to Friday 29/01/2027")
+    check("di legge 31/01/2027 dom" in out, "plan: the legal date is shown beside the moved one")
+    check("D.Lgs. 150/2009" in out, "plan: legal basis shown")
+
+
+def test_plan_json_and_ics():
+    plan = json.loads(run("plan", "--year", "2027", "--format", "json").stdout)
+    check(plan["year"] == 2027 and len(plan["occurrences"]) > 20, "json: the 2027 occurrences")
+    steps = [(o["key"], s["id"], s["due"]) for o in plan["occurrences"] for s in o["steps"]]
+
+    result = run("plan", "--year", "2027", "--format", "ics")
+    check(result.returncode == 0, "ics: exit 0")
+    calendar = icalendar.Calendar.from_ical(result.stdout)
+    check(str(calendar["VERSION"]) == "2.0" and "PRODID" in calendar, "ics: VERSION and PRODID")
+    events = list(calendar.walk("VEVENT"))
+    check(len(events) == len(steps), f"ics: one event per step ({len(events)} == {len(steps)})")
+    uids = {str(e["UID"]) for e in events}
+    check(len(uids) == len(events), "ics: unique UIDs")
+    by_uid = {str(e["UID"]): e for e in events}
+    key, step, due = steps[0]
+    event = by_uid.get(f"{key}/{step}@scadenzario")
+    check(event is not None and event["DTSTART"].dt == date.fromisoformat(due),
+          "ics: the first step's event is an all-day event on its due date")
+    check(all("DTSTAMP" in e and "SUMMARY" in e for e in events), "ics: DTSTAMP and SUMMARY")
+    check(any("Finalità" in str(e["DESCRIPTION"]) for e in events),
+          "ics: UTF-8 description survives")
+    check(all(len(line.encode()) <= 75 for line in result.stdout.splitlines()),
+          "ics: lines folded at 75 octets")
+
+
+def test_plan_diff():
+    with tempfile.TemporaryDirectory() as tmp:
+        edited = Path(tmp) / "rules.d"
+        shutil.copytree(SOURCE / "rules" / "rules.d", edited)
+        path = edited / "10-pianificazione.toml"
+        text = path.read_text(encoding="utf-8")
+        check(re.search(r'due\s*=\s*"-21d"', text) is not None,
+              "diff: the default Piano has a -21d step to edit")
+        path.write_text(text.replace('"-21d"', '"-10d"', 1), encoding="utf-8")
+        result = run("plan", "--year", "2027", "--diff", str(edited))
+        check(result.returncode == 0, "diff: exit 0")
+        check("~ 08/01/2027 -> 19/01/2027  piano-performance/2027  passo predispone" in result.stdout,
+              "diff: the moved step is shown with both dates: " + result.stdout.strip())
+        same = run("plan", "--year", "2027", "--diff", str(SOURCE / "rules" / "rules.d"))
+        check("Nessuna modifica" in same.stdout, "diff: identical rules give no change")
+
+
+def test_plan_override():
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(SOURCE / "rules", tmp, dirs_exist_ok=True)
+        config = Path(tmp) / "scadenzario.toml"
+        config.write_text(config.read_text(encoding="utf-8") + """
+[[override]]
+act = "relazione-performance"
+period = "2027"
+due = 2027-07-15
+reason = "Proroga di prova disposta con D.L. n. 1/2027"
+""", encoding="utf-8")
+        result = run("plan", "--year", "2027", config=str(config))
+        check(result.returncode == 0, "override: exit 0")
+        check("scadenza 15/07/2027 gio  PROROGATA (originaria 30/06/2027): Proroga di prova "
+              "disposta con D.L. n. 1/2027" in result.stdout,
+              "override: the plan shows the new date, the original one and the reason")
+        plan = json.loads(run("plan", "--year", "2027", "--format", "json",
+                              config=str(config)).stdout)
+        moved = [o for o in plan["occurrences"] if o["key"] == "relazione-performance/2027"][0]
+        check(moved["due"] == "2027-07-15" and moved["legal_due"] == "2027-06-30" and
+              moved["override"]["reason"].startswith("Proroga"), "override: JSON keeps both dates")
+
+
+def test_usage_errors():
+    check(run("plan", "--format", "pdf").returncode == 2, "usage: unknown format exits 2")
+    check(run("plna").returncode == 2, "usage: unknown command exits 2")
+    check(run("plan", "--year", "12").returncode == 2, "usage: a bad year exits 2")
+    check(run("--help", config=None).returncode == 0, "usage: --help exits 0")
+    missing = run("check", config="/nonexistent/scadenzario.toml")
+    check(missing.returncode == 2 and "cannot read file" in missing.stderr,
+          "usage: a missing configuration is a clear error")
+
+
+for test in [test_check, test_check_invalid, test_plan_table, test_plan_json_and_ics,
+             test_plan_diff, test_plan_override, test_usage_errors]:
+    test()
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
