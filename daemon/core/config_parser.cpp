@@ -46,6 +46,17 @@ std::optional<std::chrono::weekday> read_weekday(TableReader& reader) {
   return std::nullopt;
 }
 
+// A patron day is a fixed "MM-DD" that exists every year.
+std::expected<DueSpec, std::string> parse_patron_date(const std::string& text) {
+  if (text == "02-29") {
+    return std::unexpected("invalid patron day \"02-29\": 29 February does not exist in every year");
+  }
+  auto spec = parse_due_spec(Recurrence::year, text);
+  if (spec && spec->day != 0) return spec;
+  if (!spec && spec.error().starts_with("impossible date")) return spec;
+  return std::unexpected("expected a fixed day \"MM-DD\" for a patron day, found \"" + text + "\"");
+}
+
 std::optional<PatronDay> parse_patron(const toml::table& table, ParseContext& context) {
   TableReader reader(table, "[[calendar.patron]]", k_patron_keys, context);
   PatronDay patron;
@@ -53,11 +64,9 @@ std::optional<PatronDay> parse_patron(const toml::table& table, ParseContext& co
   if (reader.has("date")) {
     const auto text = reader.string("date", Need::required);
     if (!text || !name) return std::nullopt;
-    auto spec = parse_due_spec(Recurrence::year, *text);
-    if (!spec || spec->day == 0) {
-      context.error(reader.location_of("date"),
-                    spec ? "expected a fixed day \"MM-DD\" for a patron day, found \"" + *text + "\""
-                         : spec.error());
+    auto spec = parse_patron_date(*text);
+    if (!spec) {
+      context.error(reader.location_of("date"), spec.error());
       return std::nullopt;
     }
     return PatronDay{.name = *name, .month = spec->month, .day = spec->day, .weekday = {}, .nth = 0};
@@ -135,7 +144,10 @@ void read_overrides(TableReader& config_reader, Config& config, ParseContext& co
                                         .period = *period,
                                         .due = *due,
                                         .reason = *reason,
-                                        .where = reader.location()});
+                                        .where = reader.location(),
+                                        .act_where = reader.location_of("act"),
+                                        .deadline_where = reader.location_of("deadline"),
+                                        .period_where = reader.location_of("period")});
   }
 }
 

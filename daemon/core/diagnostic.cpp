@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 namespace scadenzario {
 
@@ -35,11 +36,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string_view closest_match(std::string_view word, std::span<const std::string_view> candidates) {
   // A typo changes a few characters; beyond a third of the word it is another word.
   const std::size_t max_distance = std::max<std::size_t>(2, word.size() / 3);
+  // On a tie, the candidate nearest in length wins, then the shorter one ("atto" -> "act",
+  // not "actor").
+  auto length_gap = [&](std::string_view c) {
+    return c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+  };
   std::string_view best;
   std::size_t best_distance = max_distance + 1;
   for (std::string_view candidate : candidates) {
     const std::size_t distance = edit_distance(word, candidate);
-    if (distance < best_distance) {
+    const bool better =
+        distance < best_distance ||
+        (distance == best_distance && !best.empty() &&
+         std::pair{length_gap(candidate), candidate.size()} < std::pair{length_gap(best), best.size()});
+    if (better) {
       best = candidate;
       best_distance = distance;
     }

@@ -159,7 +159,7 @@ std::optional<Step> parse_step(const toml::table& table, ParseContext& context) 
   step.enabled = reader.boolean("enabled").value_or(true);
   reader.string("note", Need::optional);
   if (const toml::table* reminders = reader.table("reminders")) {
-    step.reminders = read_reminder_policy(*reminders, "the step's reminders", context);
+    step.reminders = read_reminder_policy(*reminders, "the reminders of [[act.step]]", context);
   }
   if (!action || !actor || context.error_count() != errors_before) return std::nullopt;
   step.action = *action;
@@ -229,6 +229,11 @@ std::vector<Prerequisite> read_after(TableReader& reader) {
   for (std::size_t i = 0; i < entries->size(); ++i) {
     const std::string& entry = (*entries)[i];
     const auto colon = entry.find(':');
+    if (colon != std::string::npos && (colon == 0 || colon + 1 == entry.size())) {
+      reader.context().error(locations[i], "invalid prerequisite \"" + entry +
+                                               "\": expected \"act\" or \"act:deadline\"");
+      continue;
+    }
     after.push_back(Prerequisite{.act = entry.substr(0, colon),
                                  .deadline = colon == std::string::npos ? "" : entry.substr(colon + 1),
                                  .where = locations[i]});
@@ -302,7 +307,7 @@ std::optional<Act> parse_act(const toml::table& table, ParseContext& context) {
   act.after = read_after(reader);
   read_validity(reader, act);
   if (const toml::table* reminders = reader.table("reminders")) {
-    act.reminders = read_reminder_policy(*reminders, "the act's reminders", context);
+    act.reminders = read_reminder_policy(*reminders, "[act.reminders]", context);
   }
   const auto step_tables = reader.tables("step", Need::required);
   for (const toml::table* step_table : step_tables) {

@@ -61,14 +61,15 @@ std::string step_id_from_action(std::string_view action) {
   std::string id;
   id.reserve(action.size());
   for (char c : action) {
-    if (c == ' ' || c == '_') {
-      if (!id.empty() && id.back() != '-') id += '-';
-    } else if (c >= 'A' && c <= 'Z') {
+    if (c >= 'A' && c <= 'Z') {
       id += static_cast<char>(c - 'A' + 'a');
-    } else {
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
       id += c;
+    } else if (!id.empty() && id.back() != '-') {
+      id += '-';  // spaces, apostrophes, accented letters: one separator
     }
   }
+  while (id.ends_with('-')) id.pop_back();
   return id;
 }
 

@@ -124,6 +124,9 @@ struct Override {
   Date due;
   std::string reason;
   SourceLocation where;
+  SourceLocation act_where;
+  SourceLocation deadline_where;
+  SourceLocation period_where;
 };
 
 struct Config {
@@ -162,7 +165,8 @@ struct RuleSet {
 // Appends `file`'s contents to `rules`, in order.
 void merge(RuleSet& rules, RuleFile file);
 
-// Returns the default id of a step: its action in lower case, spaces as '-'.
+// Returns the default id of a step: its action in lower case ASCII letters and digits,
+// any other run of characters as one '-' ("PRENDE ATTO DELL'OIV" -> "prende-atto-dell-oiv").
 std::string step_id_from_action(std::string_view action);
 
 }  // namespace scadenzario

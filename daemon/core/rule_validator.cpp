@@ -49,7 +49,9 @@ public:
     }
     for (const Act& act : m_rules.acts) check_act(act);
     check_cycles();
+    check_escalation_cycles();
     for (const Override& override : m_rules.config.overrides) check_override(override);
+    check_duplicate_overrides();
   }
 
 private:
@@ -131,18 +133,61 @@ private:
     }
   }
 
+  // An escalation chain must end: a role that reaches itself would escalate forever.
+  void check_escalation_cycles() {
+    for (const Actor& actor : m_rules.actors) {
+      if (actor.escalate_to == actor.id) {
+        error(actor.escalate_to_where, "actor \"" + actor.id + "\" escalates to itself");
+        continue;
+      }
+      std::vector<std::string_view> chain = {actor.id};
+      for (const Actor* next = m_rules.find_actor(actor.escalate_to); next;
+           next = m_rules.find_actor(next->escalate_to)) {
+        if (next->id == actor.id) {
+          std::string cycle;
+          for (std::string_view id : chain) cycle += std::string(id) + " -> ";
+          // Reported once, at the alphabetically first role of the cycle.
+          if (std::ranges::min(chain) == actor.id) {
+            error(actor.escalate_to_where, "cycle in \"escalate_to\": " + cycle + actor.id);
+          }
+          break;
+        }
+        if (std::ranges::find(chain, next->id) != chain.end()) break;  // a cycle further up
+        chain.push_back(next->id);
+      }
+    }
+  }
+
+  void check_duplicate_overrides() {
+    const auto& overrides = m_rules.config.overrides;
+    for (std::size_t i = 0; i < overrides.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (overrides[i].act == overrides[j].act && overrides[i].deadline == overrides[j].deadline &&
+            overrides[i].period == overrides[j].period) {
+          const std::string act = overrides[i].deadline.empty()
+                                      ? overrides[i].act
+                                      : overrides[i].act + ":" + overrides[i].deadline;
+          error(overrides[i].where, "duplicate override of act \"" + act + "\" for period \"" +
+                                        overrides[i].period + "\" (first at " +
+                                        overrides[j].where.to_string() + ")");
+          break;
+        }
+      }
+    }
+  }
+
   void check_override(const Override& override) {
-    const Act* act = check_act_reference(override.act, override.where);
+    const Act* act = check_act_reference(override.act, override.act_where);
     if (!act) return;
     const bool single = act->deadlines.size() == 1 && act->deadlines[0].name.empty();
     if (!single || !override.deadline.empty()) {
-      check_deadline_reference(*act, override.deadline, override.where);
+      check_deadline_reference(*act, override.deadline, override.deadline_where);
     }
     if (!is_period_key(act->every, override.period)) {
       const std::string_view form = act->every == Recurrence::year    ? "\"YYYY\""
                                     : act->every == Recurrence::month ? "\"YYYY-MM\""
                                                                       : "\"mandato-YYYY\"";
-      error(override.where, "invalid period \"" + override.period + "\" for act \"" + act->id +
+      error(override.period_where, "invalid period \"" + override.period + "\" for act \"" + act->id +
                                 "\": expected " + std::string(form));
     }
   }

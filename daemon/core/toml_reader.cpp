@@ -164,31 +164,63 @@ const toml::table* TableReader::table(std::string_view key) {
   return nullptr;
 }
 
+std::string TableReader::header_of(std::string_view key) const {
+  // Inside "[[act]]" or "[calendar]" the array is "[[act.key]]"; the root has no name.
+  std::string_view path = m_what;
+  if (!path.starts_with('[')) return "[[" + std::string(key) + "]]";
+  while (path.starts_with('[')) path.remove_prefix(1);
+  while (path.ends_with(']')) path.remove_suffix(1);
+  return "[[" + std::string(path) + "." + std::string(key) + "]]";
+}
+
 std::vector<const toml::table*> TableReader::tables(std::string_view key, Need need) {
   std::vector<const toml::table*> result;
   const toml::node* node = get(key, need);
   if (!node) return result;
   const auto* array = node->as_array();
   if (!array) {
-    wrong_type(key, *node, "an array of tables ([[" + std::string(key) + "]])");
+    wrong_type(key, *node, "an array of tables (" + header_of(key) + ")");
     return result;
   }
   for (const toml::node& element : *array) {
     if (const auto* value = element.as_table()) {
       result.push_back(value);
     } else {
-      wrong_type(key, element, "a table ([[" + std::string(key) + "]])");
+      wrong_type(key, element, "a table (" + header_of(key) + ")");
     }
   }
   return result;
 }
+
+namespace {
+
+// toml++ reports a string left open at the end of its line as a forbidden control
+// character (the newline); say what the administrator did instead.
+std::string describe_syntax_error(const toml::parse_error& error, std::string_view text) {
+  const std::string_view description = error.description();
+  const auto [line, column] = error.source().begin;
+  if (description.starts_with("Error while parsing string: unescaped control characters")) {
+    std::size_t offset = 0;
+    for (toml::source_index l = 1; l < line && offset != std::string_view::npos; ++l) {
+      offset = text.find('\n', offset);
+      if (offset != std::string_view::npos) ++offset;
+    }
+    const std::size_t at = offset == std::string_view::npos ? text.size() : offset + column - 1;
+    if (at >= text.size() || text[at] == '\n' || text[at] == '\r') {
+      return "unterminated string: the closing '\"' is missing at the end of the line";
+    }
+  }
+  return std::string(description);
+}
+
+}  // namespace
 
 std::optional<toml::table> parse_toml(std::string_view text, ParseContext& context) {
   try {
     return toml::parse(text, std::string_view{});
   } catch (const toml::parse_error& error) {
     context.error(context.at(error.source()),
-                  "TOML syntax error: " + std::string(error.description()));
+                  "TOML syntax error: " + describe_syntax_error(error, text));
     return std::nullopt;
   }
 }

@@ -65,6 +65,8 @@ public:
 
 private:
   const toml::node* get(std::string_view key, Need need);
+  // Returns how the array of tables `key` of this table is written, e.g. "[[act.step]]".
+  std::string header_of(std::string_view key) const;
   void wrong_type(std::string_view key, const toml::node& node, std::string_view expected);
 
   const toml::table& m_table;

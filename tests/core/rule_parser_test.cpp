@@ -83,6 +83,8 @@ TEST_CASE("parse_rule_file: every field of an act, step and deadline", "[rules]"
 TEST_CASE("step_id_from_action: lower case, spaces as dashes", "[rules]") {
   CHECK(step_id_from_action("DEFINISCE E APPROVA") == "definisce-e-approva");
   CHECK(step_id_from_action("VALIDA") == "valida");
+  CHECK(step_id_from_action("PRENDE ATTO DELL'ATTESTAZIONE") == "prende-atto-dell-attestazione");
+  CHECK(step_id_from_action("VERIFICA È APPROVA ") == "verifica-approva");
 }
 
 TEST_CASE("parse_rule_file: actors and people", "[rules]") {
