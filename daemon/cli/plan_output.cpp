@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 
 namespace scadenzario::cli {
@@ -73,15 +74,28 @@ std::string shift_rule_it(ShiftRule rule) {
   return "";
 }
 
-void render_occurrence(std::string& out, const RuleSet& rules, const Occurrence& occurrence) {
+// The widest action of the plan: actions are short, actor titles are not, so the action
+// column comes first and the actor's title runs to the end of the line.
+std::size_t action_width(const std::vector<Occurrence>& plan) {
+  std::size_t width = 0;
+  for (const Occurrence& occurrence : plan) {
+    for (const ScheduledStep& scheduled : occurrence.steps) {
+      width = std::max(width, display_width(scheduled.step->action));
+    }
+  }
+  return width;
+}
+
+void render_occurrence(std::string& out, const RuleSet& rules, const Occurrence& occurrence,
+                       std::size_t action_column) {
   out += "  " + occurrence_heading(occurrence) + "\n";
   out += "    [" + occurrence.act->legal_basis + "]  " + occurrence.key() + "\n";
   out += due_line(occurrence, rules.config.calendar.shift_rule) + "\n";
   for (const ScheduledStep& scheduled : occurrence.steps) {
     const Step& step = *scheduled.step;
-    std::string line = "      " + dated(scheduled.due) + "  " +
-                       pad(actor_title(rules, step.actor), 34) + " " + step.action;
-    if (step.per_member) line += "  (ciascun componente)";
+    std::string line = "      " + dated(scheduled.due) + "  " + pad(step.action, action_column) +
+                       "  " + actor_title(rules, step.actor);
+    if (step.per_member) line += " (ciascun componente)";
     out += line + "\n";
   }
 }
@@ -103,6 +117,7 @@ std::string render_plan_table(const RuleSet& rules, const std::vector<Occurrence
   out += rules.config.name + "\n";
   out += "Scadenze in giorno non lavorativo " + shift_rule_it(rules.config.calendar.shift_rule) +
          ".\n";
+  const std::size_t action_column = action_width(plan);
   for (int phase = 1; phase <= 4; ++phase) {
     const std::string title = fmt::format("FASE {} — {}", phase, phase_name_it(phase));
     out += "\n" + title + "\n" + std::string(display_width(title), '=') + "\n";
@@ -110,7 +125,7 @@ std::string render_plan_table(const RuleSet& rules, const std::vector<Occurrence
     for (const Occurrence& occurrence : plan) {
       if (occurrence.act->phase != phase) continue;
       if (any) out += "\n";
-      render_occurrence(out, rules, occurrence);
+      render_occurrence(out, rules, occurrence, action_column);
       any = true;
     }
     if (!any) out += "  (nessuna scadenza)\n";
