@@ -68,7 +68,10 @@ std::expected<std::vector<fs::path>, Diagnostic> list_rule_files(const fs::path&
     const fs::path& path = it->path();
     const std::string name = path.filename().string();
     if (name.starts_with('.') || path.extension() != ".toml") continue;
-    if (it->is_regular_file(ec)) files.push_back(path);
+    // Everything else named *.toml is a rule file: a broken link or an unreadable file
+    // is reported when it is read, never skipped in silence.
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec)) files.push_back(path);
   }
   if (ec) {
     return std::unexpected(Diagnostic{{dir.string()}, "cannot read rules directory: " + ec.message()});
@@ -78,6 +81,41 @@ std::expected<std::vector<fs::path>, Diagnostic> list_rule_files(const fs::path&
   });
   return files;
 }
+
+namespace {
+
+// Reads the rule files of `dir`. A missing directory named by the configuration is
+// reported at the configuration's `rules_dir`.
+void load_rules_dir(const fs::path& dir, const SourceLocation& named_at, RuleSet& rules,
+                    Diagnostics& errors) {
+  auto files = list_rule_files(dir);
+  if (!files) {
+    Diagnostic error = std::move(files.error());
+    if (named_at.line != 0) {
+      error = Diagnostic{named_at, "cannot read rules directory " + dir.string() + ": " +
+                                       error.message.substr(error.message.find(": ") + 2)};
+    }
+    errors.push_back(std::move(error));
+    return;
+  }
+  if (files->empty()) {
+    errors.push_back({{dir.string()}, "no rule files (*.toml) in the rules directory"});
+  }
+  for (const fs::path& file : *files) load_rule_file(file, rules, errors);
+}
+
+void load_actors_file(const fs::path& path, const SourceLocation& named_at, RuleSet& rules,
+                      Diagnostics& errors) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    errors.push_back({named_at, "cannot read actors_file " + path.string() +
+                                    ": No such file or directory"});
+    return;
+  }
+  load_rule_file(path, rules, errors);
+}
+
+}  // namespace
 
 std::expected<RuleSet, Diagnostics> load_rule_set(const fs::path& config_path,
                                                   const std::optional<fs::path>& rules_dir) {
@@ -90,14 +128,14 @@ std::expected<RuleSet, Diagnostics> load_rule_set(const fs::path& config_path,
   check_time_zone(rules.config, errors);
 
   const fs::path base = config_path.parent_path();
-  const fs::path dir = rules_dir ? *rules_dir : base / rules.config.rules_dir;
-  auto files = list_rule_files(dir);
-  if (!files) return std::unexpected(Diagnostics{std::move(files.error())});
-  if (files->empty()) {
-    errors.push_back({{dir.string()}, "no rule files (*.toml) in the rules directory"});
+  if (rules_dir) {
+    load_rules_dir(*rules_dir, SourceLocation{}, rules, errors);
+  } else {
+    load_rules_dir(base / rules.config.rules_dir, rules.config.rules_dir_where, rules, errors);
   }
-  for (const fs::path& file : *files) load_rule_file(file, rules, errors);
-  if (!rules.config.actors_file.empty()) load_rule_file(base / rules.config.actors_file, rules, errors);
+  if (!rules.config.actors_file.empty()) {
+    load_actors_file(base / rules.config.actors_file, rules.config.actors_file_where, rules, errors);
+  }
   if (!errors.empty()) return std::unexpected(std::move(errors));
 
   validate_rule_set(rules, errors);

@@ -70,7 +70,9 @@ struct FixedHoliday {
   int last_year;
 };
 
-constexpr int k_always_from = 1949;  // L. 260/1949: the model starts here
+// L. 260/1949 fixed today's civil holidays. Its set is also applied to 1900-1948, an
+// approximation for dates long before the cycle existed (it began with D.Lgs. 150/2009).
+constexpr int k_always_from = 1900;
 constexpr int k_forever = 9999;
 
 // L. 260/1949; L. 54/1977 removed 19/3, 29/6, 4/11 and moved 2/6 to a Sunday;

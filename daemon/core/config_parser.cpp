@@ -62,6 +62,14 @@ std::optional<PatronDay> parse_patron(const toml::table& table, ParseContext& co
   PatronDay patron;
   const auto name = reader.string("name", Need::required);
   if (reader.has("date")) {
+    for (const std::string_view movable : {"month", "weekday", "nth"}) {
+      if (reader.has(movable)) {
+        context.error(reader.location_of(movable),
+                      "a patron day has either \"date\" or \"month\", \"weekday\" and \"nth\", "
+                      "not both; remove \"" + std::string(movable) + "\"");
+        return std::nullopt;
+      }
+    }
     const auto text = reader.string("date", Need::required);
     if (!text || !name) return std::nullopt;
     auto spec = parse_patron_date(*text);
@@ -119,6 +127,24 @@ void read_mandates(TableReader& config_reader, Config& config, ParseContext& con
                                                    " is not after its start " + format_iso(*start));
       continue;
     }
+    constexpr int k_max_mandate_days = 6 * 366;  // five years, and some slack for extensions
+    if (days_between(*start, *end) > k_max_mandate_days) {
+      context.error(reader.location_of("end"),
+                    "mandate from " + format_iso(*start) + " to " + format_iso(*end) +
+                        " is longer than six years; a council's mandate lasts five");
+      continue;
+    }
+    if (year_of(*start) < 1900 || year_of(*end) > 2200) {
+      context.error(reader.location_of("start"), "mandate dates must lie between 1900 and 2200");
+      continue;
+    }
+    if (!config.mandates.empty() && year_of(*start) == year_of(config.mandates.back().start)) {
+      context.error(reader.location_of("start"),
+                    "two mandates start in " + std::to_string(year_of(*start)) +
+                        "; their occurrences would share the period \"mandato-" +
+                        std::to_string(year_of(*start)) + "\"");
+      continue;
+    }
     if (!config.mandates.empty() && *start <= config.mandates.back().end) {
       context.error(reader.location_of("start"),
                     "mandate starting " + format_iso(*start) +
@@ -137,7 +163,7 @@ void read_overrides(TableReader& config_reader, Config& config, ParseContext& co
     const auto deadline = reader.string("deadline", Need::optional);
     const auto period = reader.string("period", Need::required);
     const auto due = reader.date("due", Need::required);
-    const auto reason = reader.string("reason", Need::required);
+    const auto reason = reader.string("reason", Need::required, Text::multi_line);
     if (!act || !period || !due || !reason) continue;
     config.overrides.push_back(Override{.act = *act,
                                         .deadline = deadline.value_or(""),
@@ -173,7 +199,9 @@ void read_general(TableReader& reader, Config& config, ParseContext& context) {
     }
   }
   config.rules_dir = reader.string("rules_dir", Need::optional).value_or(config.rules_dir);
+  config.rules_dir_where = reader.location_of("rules_dir");
   config.actors_file = reader.string("actors_file", Need::optional).value_or("");
+  config.actors_file_where = reader.location_of("actors_file");
 }
 
 }  // namespace

@@ -65,6 +65,21 @@ std::optional<Actor> parse_actor(const toml::table& table, ParseContext& context
                .escalate_to_where = reader.location_of("escalate_to")};
 }
 
+// An addr-spec as people write it: local@domain.tld, printable ASCII, no spaces, no
+// display name or angle brackets (those are built by the mailer, never taken from here).
+bool is_plausible_address(std::string_view address) {
+  const auto at = address.find('@');
+  if (at == 0 || at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const std::string_view domain = address.substr(at + 1);
+  const bool printable = std::ranges::all_of(address, [](char c) {
+    return c > ' ' && c < 0x7F && c != '<' && c != '>' && c != ',' && c != ';' && c != '"';
+  });
+  return printable && domain.find('.') != std::string_view::npos && !domain.starts_with('.') &&
+         !domain.ends_with('.');
+}
+
 std::optional<Person> parse_person(const toml::table& table, ParseContext& context) {
   TableReader reader(table, "[[person]]", k_person_keys, context);
   Person person;
@@ -74,7 +89,7 @@ std::optional<Person> parse_person(const toml::table& table, ParseContext& conte
   const auto email = reader.string("email", Need::required);
   const auto roles = reader.strings("roles", Need::required, &person.roles_where);
   if (!id || !name || !email || !roles) return std::nullopt;
-  if (email->find('@') == std::string::npos) {
+  if (!is_plausible_address(*email)) {
     context.error(reader.location_of("email"),
                   "invalid e-mail address \"" + *email + "\": expected name@domain");
     return std::nullopt;
@@ -129,6 +144,10 @@ std::optional<DueSpec> read_due(TableReader& reader, Recurrence every, Need need
 std::optional<Deadline> parse_deadline(const toml::table& table, Recurrence every,
                                        RefersTo act_refers_to, ParseContext& context) {
   TableReader reader(table, "[[act.deadline]]", k_deadline_keys, context);
+  if (every != Recurrence::year && reader.has("refers_to")) {
+    context.error(reader.location_of("refers_to"),
+                  "\"refers_to\" applies to acts with every = \"year\" only");
+  }
   const auto name = read_act_id(reader, "name", Need::required);
   const auto label = reader.string("label", Need::optional);
   const auto due = read_due(reader, every, Need::required);
@@ -157,13 +176,18 @@ std::optional<Step> parse_step(const toml::table& table, ParseContext& context) 
   }
   step.per_member = reader.boolean("per_member").value_or(false);
   step.enabled = reader.boolean("enabled").value_or(true);
-  reader.string("note", Need::optional);
+  reader.string("note", Need::optional, Text::multi_line);
   if (const toml::table* reminders = reader.table("reminders")) {
     step.reminders = read_reminder_policy(*reminders, "the reminders of [[act.step]]", context);
   }
   if (!action || !actor || context.error_count() != errors_before) return std::nullopt;
   step.action = *action;
   step.id = id.value_or(step_id_from_action(*action));
+  if (step.id.empty()) {
+    context.error(reader.location_of("action"), "cannot make a step id from action \"" + *action +
+                                                    "\"; give the step an explicit \"id\"");
+    return std::nullopt;
+  }
   step.actor = *actor;
   step.where = reader.location();
   step.actor_where = reader.location_of("actor");
@@ -293,15 +317,20 @@ std::optional<Act> parse_act(const toml::table& table, ParseContext& context) {
   act.id = read_act_id(reader, "id", Need::required).value_or("");
   act.title = reader.string("title", Need::required).value_or("");
   act.phase = static_cast<int>(reader.integer("phase", Need::required, 1, 4).value_or(0));
-  act.purpose = reader.string("purpose", Need::required).value_or("");
+  act.purpose = reader.string("purpose", Need::required, Text::multi_line).value_or("");
   act.legal_basis = reader.string("legal_basis", Need::required).value_or("");
-  act.note = reader.string("note", Need::optional).value_or("");
+  act.note = reader.string("note", Need::optional, Text::multi_line).value_or("");
   act.enabled = reader.boolean("enabled").value_or(true);
   act.every_where = reader.location_of("every");
   const auto every = read_every(reader);
   const auto refers_to = read_refers_to(reader);
   if (every) {
     act.every = *every;
+    if (act.every != Recurrence::year && reader.has("refers_to")) {
+      context.error(reader.location_of("refers_to"),
+                    "\"refers_to\" applies to acts with every = \"year\" only; a " +
+                        std::string(to_string(act.every)) + " act refers to its own period");
+    }
     read_deadlines(reader, act, refers_to);
   }
   act.after = read_after(reader);

@@ -141,6 +141,8 @@ struct Config {
   std::vector<Override> overrides;
   SourceLocation where;
   SourceLocation time_zone_where;
+  SourceLocation rules_dir_where;
+  SourceLocation actors_file_where;
 };
 
 // Actors, people and acts as written in one file.

@@ -1,8 +1,12 @@
 #include "core/rule_validator.hpp"
 
+#include "core/schedule.hpp"
+
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <string>
+#include <unordered_map>
 
 namespace scadenzario {
 
@@ -29,11 +33,29 @@ std::vector<std::string_view> ids_of(const std::vector<Item>& items) {
   return ids;
 }
 
+// Returns "a -> b -> c", eliding the middle of very long chains.
+std::string render_chain(const std::vector<std::string_view>& chain) {
+  constexpr std::size_t k_shown_at_each_end = 4;
+  std::string text;
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    if (chain.size() > 3 * k_shown_at_each_end && i == k_shown_at_each_end) {
+      text += "... (" + std::to_string(chain.size() - 2 * k_shown_at_each_end) + " more) -> ";
+      i = chain.size() - k_shown_at_each_end;
+    }
+    text += std::string(chain[i]) + (i + 1 < chain.size() ? " -> " : "");
+  }
+  return text;
+}
+
 class Validator {
 public:
   Validator(const RuleSet& rules, Diagnostics& errors)
-      : m_rules(rules), m_errors(errors), m_actor_ids(ids_of(rules.actors)),
-        m_act_ids(ids_of(rules.acts)) {}
+      : m_rules(rules), m_errors(errors), m_calendar(rules.config.calendar),
+        m_actor_ids(ids_of(rules.actors)),
+        m_act_ids(ids_of(rules.acts)) {
+    for (const Act& act : rules.acts) m_acts_by_id.emplace(act.id, &act);
+    for (const Actor& actor : rules.actors) m_actors_by_id.emplace(actor.id, &actor);
+  }
 
   void run() {
     check_duplicates(m_rules.actors, "actor", m_errors);
@@ -47,7 +69,10 @@ public:
         check_actor(person.roles[i], person.roles_where[i]);
       }
     }
-    for (const Act& act : m_rules.acts) check_act(act);
+    for (const Act& act : m_rules.acts) {
+      check_act(act);
+      check_mixed_step_order(act);
+    }
     check_cycles();
     check_escalation_cycles();
     for (const Override& override : m_rules.config.overrides) check_override(override);
@@ -59,13 +84,18 @@ private:
     m_errors.push_back({where, std::move(message)});
   }
 
+  const Actor* find_actor(std::string_view id) const {
+    const auto it = m_actors_by_id.find(id);
+    return it == m_actors_by_id.end() ? nullptr : it->second;
+  }
+
   void check_actor(const std::string& id, const SourceLocation& where) {
-    if (m_rules.find_actor(id)) return;
+    if (find_actor(id)) return;
     error(where, "unknown actor \"" + id + "\"" + did_you_mean(id, m_actor_ids));
   }
 
   const Act* check_act_reference(const std::string& id, const SourceLocation& where) {
-    const Act* act = m_rules.find_act(id);
+    const Act* act = find_act(id);
     if (!act) error(where, "unknown act \"" + id + "\"" + did_you_mean(id, m_act_ids));
     return act;
   }
@@ -104,33 +134,47 @@ private:
     }
   }
 
-  // Depth-first search over `after`; reports each cycle once, where it closes.
+  // Depth-first search over `after` with an explicit stack (a chain of thousands of acts
+  // must not overflow the call stack); reports each cycle once, where it closes.
   void check_cycles() {
     enum class Mark { unvisited, in_progress, done };
-    std::map<std::string_view, Mark> marks;
-    std::vector<std::string_view> path;
-    auto visit = [&](auto& self, const Act& act) -> void {
-      marks[act.id] = Mark::in_progress;
-      path.push_back(act.id);
-      for (const Prerequisite& prerequisite : act.after) {
-        const Act* next = m_rules.find_act(prerequisite.act);
-        if (!next || next == &act) continue;
-        const Mark mark = marks[next->id];
-        if (mark == Mark::in_progress) {
-          const auto start = std::ranges::find(path, next->id);
-          std::string cycle;
-          for (auto it = start; it != path.end(); ++it) cycle += std::string(*it) + " -> ";
-          error(prerequisite.where, "cycle in \"after\": " + cycle + next->id);
-        } else if (mark == Mark::unvisited) {
-          self(self, *next);
+    std::unordered_map<const Act*, Mark> marks;
+    struct Frame {
+      const Act* act;
+      std::size_t next_prerequisite;
+    };
+    for (const Act& root : m_rules.acts) {
+      if (marks[&root] != Mark::unvisited) continue;
+      std::vector<Frame> stack = {{&root, 0}};
+      marks[&root] = Mark::in_progress;
+      while (!stack.empty()) {
+        Frame& frame = stack.back();
+        if (frame.next_prerequisite == frame.act->after.size()) {
+          marks[frame.act] = Mark::done;
+          stack.pop_back();
+          continue;
+        }
+        const Prerequisite& prerequisite = frame.act->after[frame.next_prerequisite++];
+        const Act* next = find_act(prerequisite.act);
+        if (!next || next == frame.act) continue;
+        const Mark mark = marks[next];
+        if (mark == Mark::unvisited) {
+          marks[next] = Mark::in_progress;
+          stack.push_back({next, 0});
+        } else if (mark == Mark::in_progress) {
+          std::vector<std::string_view> cycle;
+          const auto start = std::ranges::find(stack, next, &Frame::act);
+          for (auto it = start; it != stack.end(); ++it) cycle.push_back(it->act->id);
+          cycle.push_back(next->id);
+          error(prerequisite.where, "cycle in \"after\": " + render_chain(cycle));
         }
       }
-      path.pop_back();
-      marks[act.id] = Mark::done;
-    };
-    for (const Act& act : m_rules.acts) {
-      if (marks[act.id] == Mark::unvisited) visit(visit, act);
     }
+  }
+
+  const Act* find_act(std::string_view id) const {
+    const auto it = m_acts_by_id.find(id);
+    return it == m_acts_by_id.end() ? nullptr : it->second;
   }
 
   // An escalation chain must end: a role that reaches itself would escalate forever.
@@ -141,8 +185,8 @@ private:
         continue;
       }
       std::vector<std::string_view> chain = {actor.id};
-      for (const Actor* next = m_rules.find_actor(actor.escalate_to); next;
-           next = m_rules.find_actor(next->escalate_to)) {
+      for (const Actor* next = find_actor(actor.escalate_to); next;
+           next = find_actor(next->escalate_to)) {
         if (next->id == actor.id) {
           std::string cycle;
           for (std::string_view id : chain) cycle += std::string(id) + " -> ";
@@ -189,13 +233,73 @@ private:
                                                                       : "\"mandato-YYYY\"";
       error(override.period_where, "invalid period \"" + override.period + "\" for act \"" + act->id +
                                 "\": expected " + std::string(form));
+      return;
+    }
+    if (act->find_deadline(override.deadline)) check_override_target(*act, override);
+  }
+
+  // A proroga must name an occurrence that exists, and move it by less than a year.
+  void check_override_target(const Act& act, const Override& override) {
+    const int year = std::stoi(act.every == Recurrence::mandate ? override.period.substr(8)
+                                                                : override.period.substr(0, 4));
+    std::vector<Occurrence> occurrences;
+    // Mandate acts fall due years after the mandate starts; look over the mandate too.
+    expand_act(m_rules, m_calendar, act, make_date(year, 1, 1), make_date(year + 6, 12, 31),
+               occurrences);
+    const auto it = std::ranges::find_if(occurrences, [&](const Occurrence& o) {
+      return o.deadline->name == override.deadline && o.period.key() == override.period;
+    });
+    if (it == occurrences.end()) {
+      error(override.period_where, "act \"" + act.id + "\" has no occurrence in period \"" +
+                                       override.period + "\" (the period is the year of the "
+                                       "legal due date; see valid_from and valid_until)");
+      return;
+    }
+    constexpr int k_max_proroga_days = 366;
+    if (std::abs(days_between(it->legal_due, override.due)) > k_max_proroga_days) {
+      error(override.where, "the proroga moves " + it->key() + " from " + format_iso(it->legal_due) +
+                                " to " + format_iso(override.due) + ", more than a year");
     }
   }
 
+  // Steps written in different units (d, bd) can only be compared on dates: check that
+  // they keep their order in the years around now.
+  void check_mixed_step_order(const Act& act) {
+    const auto unit = [](const Step& s) { return s.offset.unit; };
+    if (act.steps.empty() ||
+        std::ranges::all_of(act.steps, [&](const Step& s) { return unit(s) == unit(act.steps[0]); })) {
+      return;
+    }
+    std::vector<Occurrence> occurrences;
+    expand_act(m_rules, m_calendar, act, make_date(k_order_check_first_year, 1, 1),
+               make_date(k_order_check_last_year, 12, 31), occurrences);
+    for (const Occurrence& occurrence : occurrences) {
+      for (std::size_t i = 1; i < occurrence.steps.size(); ++i) {
+        const ScheduledStep& earlier = occurrence.steps[i - 1];
+        const ScheduledStep& later = occurrence.steps[i];
+        if (later.due < earlier.due) {
+          error(later.step->offset_where,
+                "steps out of order in act \"" + act.id + "\": \"" + later.step->id + "\" (" +
+                    to_string(later.step->offset) + ") falls due on " + format_iso(later.due) +
+                    ", before \"" + earlier.step->id + "\" (" + to_string(earlier.step->offset) +
+                    ") listed earlier, on " + format_iso(earlier.due));
+          return;
+        }
+      }
+    }
+  }
+
+  // The span over which steps in mixed units are checked for order.
+  static constexpr int k_order_check_first_year = 2020;
+  static constexpr int k_order_check_last_year = 2035;
+
   const RuleSet& m_rules;
   Diagnostics& m_errors;
+  Calendar m_calendar;
   std::vector<std::string_view> m_actor_ids;
   std::vector<std::string_view> m_act_ids;
+  std::unordered_map<std::string_view, const Act*> m_acts_by_id;
+  std::unordered_map<std::string_view, const Actor*> m_actors_by_id;
 };
 
 bool all_digits(std::string_view text) {

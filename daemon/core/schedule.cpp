@@ -48,7 +48,11 @@ Date step_due(const Step& step, Date act_due, const Calendar& calendar) {
     return calendar.add_business_days(act_due, step.offset.amount);
   }
   if (step.offset.amount == 0) return act_due;
-  return calendar.shift(add_days(act_due, step.offset.amount));
+  const Date raw = add_days(act_due, step.offset.amount);
+  const Date shifted = calendar.shift(raw);
+  // A step never falls after its act: with next-business-day and an act date that was not
+  // moved (a proroga on a holiday), the step goes back instead.
+  return shifted <= act_due ? shifted : calendar.shift(raw, ShiftRule::previous_business_day);
 }
 
 // Builds the occurrence of `deadline` whose legal date is `legal_due`.
@@ -119,22 +123,23 @@ void expand_mandates(const RuleSet& rules, const Act& act, const Deadline& deadl
 
 }  // namespace
 
-std::vector<Occurrence> expand_schedule(const RuleSet& rules, const Calendar& calendar, Date first,
-                                        Date last) {
+void expand_act(const RuleSet& rules, const Calendar& calendar, const Act& act, Date first,
+                Date last, std::vector<Occurrence>& out) {
+  if (!act.enabled) return;
   const OccurrenceBuilder builder(rules, calendar);
-  std::vector<Occurrence> occurrences;
-  for (const Act& act : rules.acts) {
-    if (!act.enabled) continue;
-    for (const Deadline& deadline : act.deadlines) {
-      switch (act.every) {
-        case Recurrence::year: expand_yearly(act, deadline, first, last, builder, occurrences); break;
-        case Recurrence::month: expand_monthly(act, deadline, first, last, builder, occurrences); break;
-        case Recurrence::mandate:
-          expand_mandates(rules, act, deadline, first, last, builder, occurrences);
-          break;
-      }
+  for (const Deadline& deadline : act.deadlines) {
+    switch (act.every) {
+      case Recurrence::year: expand_yearly(act, deadline, first, last, builder, out); break;
+      case Recurrence::month: expand_monthly(act, deadline, first, last, builder, out); break;
+      case Recurrence::mandate: expand_mandates(rules, act, deadline, first, last, builder, out); break;
     }
   }
+}
+
+std::vector<Occurrence> expand_schedule(const RuleSet& rules, const Calendar& calendar, Date first,
+                                        Date last) {
+  std::vector<Occurrence> occurrences;
+  for (const Act& act : rules.acts) expand_act(rules, calendar, act, first, last, occurrences);
   std::ranges::stable_sort(occurrences, [](const Occurrence& a, const Occurrence& b) {
     if (a.due != b.due) return a.due < b.due;
     if (a.act->phase != b.act->phase) return a.act->phase < b.act->phase;

@@ -46,6 +46,11 @@ struct Occurrence {
 std::vector<Occurrence> expand_schedule(const RuleSet& rules, const Calendar& calendar, Date first,
                                         Date last);
 
+// Appends the occurrences of one act (if enabled) whose legal due date lies in
+// [first, last] to `out`, unsorted.
+void expand_act(const RuleSet& rules, const Calendar& calendar, const Act& act, Date first,
+                Date last, std::vector<Occurrence>& out);
+
 // Returns the occurrences whose legal due date lies in `year`.
 std::vector<Occurrence> expand_year(const RuleSet& rules, const Calendar& calendar, int year);
 

@@ -1,6 +1,7 @@
 #include "core/toml_reader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace scadenzario {
 
@@ -58,12 +59,47 @@ void TableReader::wrong_type(std::string_view key, const toml::node& node,
                                                    std::string(describe_type(node)));
 }
 
-std::optional<std::string> TableReader::string(std::string_view key, Need need) {
+namespace {
+
+// Returns the first character of `text` that `kind` forbids, if any.
+std::optional<unsigned char> forbidden_character(std::string_view text, Text kind) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    const bool allowed_break = kind == Text::multi_line && (c == '\n' || c == '\t');
+    if ((byte < 0x20 && !allowed_break) || byte == 0x7F) return byte;
+  }
+  return std::nullopt;
+}
+
+std::string describe_character(unsigned char byte) {
+  if (byte == '\n' || byte == '\r') return "a line break";
+  char code[8];
+  std::snprintf(code, sizeof code, "U+%04X", byte);
+  return std::string("the control character ") + code;
+}
+
+}  // namespace
+
+std::optional<std::string> TableReader::string(std::string_view key, Need need, Text text) {
   const toml::node* node = get(key, need);
   if (!node) return std::nullopt;
-  if (const auto* value = node->as_string()) return value->get();
-  wrong_type(key, *node, "a string");
-  return std::nullopt;
+  const auto* value = node->as_string();
+  if (!value) {
+    wrong_type(key, *node, "a string");
+    return std::nullopt;
+  }
+  const std::string& content = value->get();
+  if (const auto bad = forbidden_character(content, text)) {
+    m_context.error(m_context.at(node->source()),
+                    "\"" + std::string(key) + "\" contains " + describe_character(*bad) +
+                        (text == Text::single_line ? "; it must be a single line of text" : ""));
+    return std::nullopt;
+  }
+  if (need == Need::required && content.find_first_not_of(" \t\n") == std::string::npos) {
+    m_context.error(m_context.at(node->source()), "\"" + std::string(key) + "\" must not be empty");
+    return std::nullopt;
+  }
+  return content;
 }
 
 std::optional<std::int64_t> TableReader::integer(std::string_view key, Need need,
@@ -117,6 +153,12 @@ std::optional<std::vector<std::string>> TableReader::strings(std::string_view ke
   bool ok = true;
   for (const toml::node& element : *array) {
     if (const auto* value = element.as_string()) {
+      if (const auto bad = forbidden_character(value->get(), Text::single_line)) {
+        m_context.error(m_context.at(element.source()),
+                        "\"" + std::string(key) + "\" contains " + describe_character(*bad));
+        ok = false;
+        continue;
+      }
       result.push_back(value->get());
       if (locations) locations->push_back(m_context.at(element.source()));
     } else {
@@ -213,14 +255,63 @@ std::string describe_syntax_error(const toml::parse_error& error, std::string_vi
   return std::string(description);
 }
 
+// toml++ recurses once per part of a dotted key or table header, without a limit: a
+// key of tens of thousands of parts overflows the stack. Rule files need a handful.
+constexpr int k_max_dotted_parts = 64;
+
+// Returns the line of the first key with more dotted parts than allowed, if any.
+// Counts dots outside strings and comments, per line.
+std::optional<toml::source_index> find_overlong_key(std::string_view text) {
+  toml::source_index line = 1;
+  int dots = 0;
+  std::string_view quote;  // the open string's delimiter, empty outside strings
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+      if (quote.size() == 1) quote = {};  // a single-line string ends (unterminated) here
+      continue;
+    }
+    if (!quote.empty()) {
+      if (c == '\\' && quote[0] == '"') {
+        ++i;
+      } else if (text.substr(i).starts_with(quote)) {
+        i += quote.size() - 1;
+        quote = {};
+      }
+      continue;
+    }
+    if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const std::string_view triple = c == '"' ? "\"\"\"" : "'''";
+      quote = text.substr(i).starts_with(triple) ? triple : triple.substr(0, 1);
+      i += quote.size() - 1;
+    } else if (c == '.' && ++dots >= k_max_dotted_parts) {
+      return line;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<toml::table> parse_toml(std::string_view text, ParseContext& context) {
+  if (const auto line = find_overlong_key(text)) {
+    context.error(SourceLocation{context.file(), *line, 1},
+                  "key nested too deeply: more than " + std::to_string(k_max_dotted_parts) +
+                      " dotted parts on one line");
+    return std::nullopt;
+  }
   try {
     return toml::parse(text, std::string_view{});
   } catch (const toml::parse_error& error) {
     context.error(context.at(error.source()),
                   "TOML syntax error: " + describe_syntax_error(error, text));
+    return std::nullopt;
+  } catch (const std::bad_alloc&) {
+    context.error(SourceLocation{context.file()}, "out of memory while parsing the file");
     return std::nullopt;
   }
 }

@@ -23,6 +23,7 @@ public:
   ParseContext(std::string_view file, Diagnostics& errors) : m_file(file), m_errors(errors) {}
 
   SourceLocation at(const toml::source_region& region) const;
+  const std::string& file() const { return m_file; }
   void error(SourceLocation where, std::string message) {
     m_errors.push_back(Diagnostic{std::move(where), std::move(message)});
   }
@@ -38,6 +39,10 @@ std::string_view describe_type(const toml::node& node);
 
 enum class Need { optional, required };
 
+// What a string may contain: one line (ids, names, addresses, anything that may end up
+// in a mail header), or free text with line breaks and tabs (purpose, note).
+enum class Text { single_line, multi_line };
+
 class TableReader {
 public:
   // Reports every key of `table` that is not in `known_keys` as an error.
@@ -50,7 +55,10 @@ public:
   SourceLocation location_of(std::string_view key) const;
   ParseContext& context() { return m_context; }
 
-  std::optional<std::string> string(std::string_view key, Need need);
+  // A required string must not be empty; no string may hold control characters
+  // (header injection, terminal escapes), and single-line ones no line breaks.
+  std::optional<std::string> string(std::string_view key, Need need,
+                                    Text text = Text::single_line);
   std::optional<std::int64_t> integer(std::string_view key, Need need, std::int64_t min,
                                       std::int64_t max);
   std::optional<bool> boolean(std::string_view key);

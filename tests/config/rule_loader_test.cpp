@@ -99,8 +99,10 @@ TEST_CASE("load_rule_set: a missing or empty rules directory is a clear error", 
   auto rules = load_rule_set(dir.path() / "scadenzario.toml");
   REQUIRE_FALSE(rules.has_value());
   CHECK(messages(rules.error()) ==
-        std::vector<std::string>{(dir.path() / "regole").string() +
-                                 ": cannot read rules directory: No such file or directory"});
+        std::vector<std::string>{(dir.path() / "scadenzario.toml").string() +
+                                 ":2:13: cannot read rules directory " +
+                                 (dir.path() / "regole").string() +
+                                 ": No such file or directory"});
   dir.write("scadenzario.toml", k_config);
   rules = load_rule_set(dir.path() / "scadenzario.toml");
   REQUIRE_FALSE(rules.has_value());
@@ -133,6 +135,31 @@ TEST_CASE("load_rule_set: the actors file is read beside the configuration", "[l
   CHECK(messages(rules.error()) ==
         std::vector<std::string>{(dir.path() / "attori.toml").string() +
                                  ":5:10: unknown actor \"giuntaa\" (did you mean \"giunta\"?)"});
+}
+
+TEST_CASE("load_rule_set: a missing actors file is reported at actors_file", "[loader]") {
+  TempDir dir;
+  dir.write("scadenzario.toml", k_config + "actors_file = \"attorii.toml\"\n");
+  dir.write("rules.d/00.toml", k_actors + act("a"));
+  const auto rules = load_rule_set(dir.path() / "scadenzario.toml");
+  REQUIRE_FALSE(rules.has_value());
+  CHECK(messages(rules.error()) ==
+        std::vector<std::string>{(dir.path() / "scadenzario.toml").string() +
+                                 ":3:15: cannot read actors_file " +
+                                 (dir.path() / "attorii.toml").string() +
+                                 ": No such file or directory"});
+}
+
+TEST_CASE("load_rule_set: a broken link named *.toml is an error, not skipped", "[loader]") {
+  TempDir dir;
+  dir.write("scadenzario.toml", k_config);
+  dir.write("rules.d/00.toml", k_actors + act("a"));
+  fs::create_symlink(dir.path() / "assente.toml", dir.path() / "rules.d/05-x.toml");
+  const auto rules = load_rule_set(dir.path() / "scadenzario.toml");
+  REQUIRE_FALSE(rules.has_value());
+  CHECK(messages(rules.error()) ==
+        std::vector<std::string>{(dir.path() / "rules.d/05-x.toml").string() +
+                                 ": cannot read file: No such file or directory"});
 }
 
 TEST_CASE("load_rule_set: a rules directory given explicitly replaces rules_dir", "[loader]") {
