@@ -28,11 +28,6 @@ icaltimetype all_day(Date date) {
   return time;
 }
 
-std::string actor_title(const RuleSet& rules, const std::string& id) {
-  const Actor* actor = rules.find_actor(id);
-  return actor ? actor->title : id;
-}
-
 std::string description(const Occurrence& occurrence, const ScheduledStep& scheduled) {
   std::string text = occurrence.act->title;
   if (!occurrence.deadline->label.empty()) text += " (" + occurrence.deadline->label + ")";
@@ -52,7 +47,7 @@ void add_event(icalcomponent* calendar, const RuleSet& rules, const Occurrence& 
   icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
   const std::string uid = occurrence.key() + "/" + scheduled.step->id + "@scadenzario";
   const std::string summary = occurrence.act->title + ": " +
-                              actor_title(rules, scheduled.step->actor) + " " +
+                              std::string(rules.actor_title(scheduled.step->actor)) + " " +
                               scheduled.step->action;
   icalcomponent_add_property(event, icalproperty_new_uid(uid.c_str()));
   icalcomponent_add_property(event, icalproperty_new_dtstamp(stamp));

@@ -113,6 +113,12 @@ std::variant<Arguments, UsageError> parse_arguments(const std::vector<std::strin
   if (parsed.format != "table" && parsed.format != "json" && parsed.format != "ics") {
     return UsageError{fmt::format("formato sconosciuto \"{}\" (table, json o ics)", parsed.format)};
   }
+  if (parsed.command == "check" && (parsed.format != "table" || parsed.diff_dir)) {
+    return UsageError{"--format e --diff valgono solo per plan"};
+  }
+  if (parsed.diff_dir && parsed.format != "table") {
+    return UsageError{"--diff stampa solo una tabella: togliere --format"};
+  }
   return parsed;
 }
 

@@ -29,16 +29,11 @@ std::string_view weekday_short(Date date) { return weekday_name_it(date).substr(
 
 std::string dated(Date date) { return fmt::format("{} {}", format_it(date), weekday_short(date)); }
 
-std::string actor_title(const RuleSet& rules, const std::string& id) {
-  const Actor* actor = rules.find_actor(id);
-  return actor ? actor->title : id;
-}
-
 std::string occurrence_heading(const Occurrence& occurrence) {
   std::string heading = occurrence.act->title;
   if (!occurrence.deadline->label.empty()) heading += " — " + occurrence.deadline->label;
   switch (occurrence.period.kind) {
-    case Recurrence::year: heading += fmt::format(" (anno {})", occurrence.reference_year); break;
+    case Recurrence::year: heading += fmt::format(" (riferimento {})", occurrence.reference_year); break;
     case Recurrence::month:
       heading += fmt::format(" ({} {})", month_name_it(occurrence.period.month), occurrence.period.year);
       break;
@@ -94,7 +89,7 @@ void render_occurrence(std::string& out, const RuleSet& rules, const Occurrence&
   for (const ScheduledStep& scheduled : occurrence.steps) {
     const Step& step = *scheduled.step;
     std::string line = "      " + dated(scheduled.due) + "  " + pad(step.action, action_column) +
-                       "  " + actor_title(rules, step.actor);
+                       "  " + std::string(rules.actor_title(step.actor));
     if (step.per_member) line += " (ciascun componente)";
     out += line + "\n";
   }
@@ -144,7 +139,7 @@ std::string render_plan_json(const RuleSet& rules, const std::vector<Occurrence>
       const Step& step = *scheduled.step;
       steps.push_back({{"id", step.id},
                        {"actor", step.actor},
-                       {"actor_title", actor_title(rules, step.actor)},
+                       {"actor_title", std::string(rules.actor_title(step.actor))},
                        {"action", step.action},
                        {"offset", to_string(step.offset)},
                        {"due", format_iso(scheduled.due)},

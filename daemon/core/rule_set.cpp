@@ -43,6 +43,11 @@ const Actor* RuleSet::find_actor(std::string_view id) const {
   return it == actors.end() ? nullptr : &*it;
 }
 
+std::string_view RuleSet::actor_title(std::string_view id) const {
+  const Actor* actor = find_actor(id);
+  return actor ? std::string_view(actor->title) : id;
+}
+
 std::vector<const Person*> RuleSet::members_of(std::string_view actor_id) const {
   std::vector<const Person*> members;
   for (const Person& person : people) {

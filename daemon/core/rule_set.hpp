@@ -160,6 +160,8 @@ struct RuleSet {
 
   const Act* find_act(std::string_view id) const;
   const Actor* find_actor(std::string_view id) const;
+  // Returns the actor's title, or its id when the actor is unknown.
+  std::string_view actor_title(std::string_view id) const;
   // Returns the people holding role `actor_id`, in file order.
   std::vector<const Person*> members_of(std::string_view actor_id) const;
 };

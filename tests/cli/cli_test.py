@@ -136,6 +136,9 @@ def test_usage_errors():
     check(run("plna").returncode == 2, "usage: unknown command exits 2")
     check(run("plan", "--year", "12").returncode == 2, "usage: a bad year exits 2")
     check(run("--help", config=None).returncode == 0, "usage: --help exits 0")
+    check(run("check", "--format", "json").returncode == 2, "usage: check takes no --format")
+    check(run("plan", "--format", "json", "--diff", "/tmp").returncode == 2,
+          "usage: --diff prints a table only")
     missing = run("check", config="/nonexistent/scadenzario.toml")
     check(missing.returncode == 2 and "cannot read file" in missing.stderr,
           "usage: a missing configuration is a clear error")

@@ -101,6 +101,14 @@ TEST_CASE("holiday_name: the holidays changed by L. 54/1977, DPR 792/1985 and L.
   CHECK(calendar.is_holiday(d(2001, 6, 2)));
 }
 
+TEST_CASE("holiday_name: the 1949 set also covers 1900-1948, with Easter Monday", "[calendar]") {
+  const Calendar calendar = italian();
+  CHECK(calendar.is_holiday(d(1930, 12, 25)));
+  CHECK(calendar.is_holiday(d(1930, 1, 1)));
+  CHECK(calendar.is_holiday(d(1930, 4, 21)));  // Easter 20/04/1930
+  CHECK_FALSE(calendar.is_business_day(d(1930, 12, 25)));
+}
+
 TEST_CASE("is_business_day: 29 February of a leap year is an ordinary day", "[calendar]") {
   const Calendar calendar = italian();
   CHECK(calendar.is_business_day(d(2028, 2, 29)));  // Tuesday

@@ -107,6 +107,24 @@ TEST_CASE("expand_year: a proroga moves one occurrence and its steps, keeping th
   CHECK(it->steps[0].due == d(2027, 12, 31));
 }
 
+TEST_CASE("expand_year: a step never falls after a proroga that lands on a holiday",
+          "[schedule]") {
+  RuleSet rules = rules_from(k_two_acts);
+  rules.config.calendar.shift_rule = ShiftRule::next_business_day;
+  rules.acts[0].steps[0].offset = Offset{-1, Offset::Unit::calendar_days};
+  rules.config.overrides.push_back(Override{.act = "preventivo", .period = "2027",
+                                            .due = d(2027, 2, 7), .reason = "proroga"});
+  const auto plan = expand_schedule(rules, Calendar(rules.config.calendar), d(2027, 1, 1),
+                                    d(2027, 12, 31));
+  const auto it = std::ranges::find_if(plan, [](const Occurrence& o) {
+    return o.key() == "preventivo/2027";
+  });
+  REQUIRE(it != plan.end());
+  CHECK(it->due == d(2027, 2, 7));
+  // 06/02 is a Saturday: next-business-day would give Monday 08/02, after the act.
+  CHECK(it->steps[0].due == d(2027, 2, 5));
+}
+
 TEST_CASE("expand_year: valid_from and valid_until bound an act to the years of its law",
           "[schedule]") {
   const RuleSet rules = rules_from(R"(
