@@ -135,6 +135,7 @@ struct Config {
   std::chrono::minutes send_at{9 * 60};
   std::string rules_dir = "rules.d";
   std::string actors_file;
+  std::string state_db = "/var/lib/scadenzario/state.db";  // relative paths: to the config file
   CalendarConfig calendar;
   std::vector<Mandate> mandates;
   ReminderPolicy reminders = default_reminder_policy();

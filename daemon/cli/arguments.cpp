@@ -1,0 +1,130 @@
+#include "cli/arguments.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace scadenzario::cli {
+
+const std::string_view k_usage = R"(Uso: scadenzario [--config FILE] [--state FILE] COMANDO [OPZIONI]
+
+Scadenzario del ciclo di gestione della performance.
+
+Regole e piano:
+  check                       valida configurazione e regole; stampa un riepilogo
+  plan [--year ANNO] [--format table|json|ics] [--diff CARTELLA_REGOLE]
+                              il piano delle scadenze dell'anno; --diff mostra cosa
+                              cambierebbe con le regole di un'altra cartella
+
+Avanzamento (database di stato):
+  done ATTO[:SCADENZA] PASSO --year ANNO|--period PERIODO [--member ID]
+       --ref "Delibera di Giunta n. 12 del 28/01/2027" [--url URL] [--note TESTO]
+       [--by NOME] [--force]
+                              registra un passo come fatto (--force: anche se i passi
+                              precedenti o gli atti prerequisiti sono aperti; annotato)
+  waive ATTO[:SCADENZA] PASSO --year|--period ... --note MOTIVO [--member ID] [--by NOME]
+                              registra un passo come non dovuto (esonerato)
+  undo ATTO[:SCADENZA] PASSO --year|--period ... [--member ID] [--note MOTIVO]
+                              annulla la registrazione di un passo
+  status [--year ANNO] [--format table|json]
+                              per fase: fatti, da fare, in ritardo, bloccati
+  upcoming [--days N] [--format table|json]
+                              i passi in scadenza nei prossimi N giorni (30) e quelli in ritardo
+  history ATTO [--format table|json]
+                              ogni modifica registrata per l'atto
+  backup FILE                 copia coerente del database (non sovrascrive)
+  audit verify                verifica la catena di hash del registro delle modifiche
+  audit export --format csv|json
+                              il registro completo, per l'OIV o i revisori
+
+Opzioni comuni:
+  --config FILE   configurazione (predefinito: $SCADENZARIO_CONFIG, altrimenti
+                  /etc/scadenzario/scadenzario.toml)
+  --state FILE    database di stato (predefinito: state_db della configurazione)
+  --today DATA    valuta come se oggi fosse DATA (AAAA-MM-GG)
+  --help, --version
+
+Stato di uscita: 0 riuscito; 1 errore di esecuzione (database, disco); 2 configurazione,
+regole o argomenti non validi; 3 operazione rifiutata (passi precedenti aperti, passo già
+registrato) o registro delle modifiche alterato.
+)";
+
+namespace {
+
+struct CommandSpec {
+  std::string_view name;
+  std::size_t min_positional;
+  std::size_t max_positional;
+  std::vector<std::string_view> options;  // besides the common ones
+};
+
+const std::vector<std::string_view> k_step_options = {"--year", "--period", "--member", "--ref",
+                                                      "--url",  "--note",   "--by",     "--force"};
+
+const std::array<CommandSpec, 11> k_commands = {{
+    {"check", 0, 0, {"--year"}},
+    {"plan", 0, 0, {"--year", "--format", "--diff"}},
+    {"done", 2, 2, k_step_options},
+    {"waive", 2, 2, k_step_options},
+    {"undo", 2, 2, k_step_options},
+    {"status", 0, 0, {"--year", "--format"}},
+    {"upcoming", 0, 0, {"--days", "--format"}},
+    {"history", 1, 1, {"--format"}},
+    {"backup", 1, 1, {}},
+    {"audit", 1, 1, {"--format"}},
+    {"help", 0, 0, {}},
+}};
+
+constexpr std::array<std::string_view, 3> k_common_options = {"--config", "--state", "--today"};
+constexpr std::array<std::string_view, 1> k_flags = {"--force"};
+
+const CommandSpec* find_command(std::string_view name) {
+  const auto it = std::ranges::find(k_commands, name, &CommandSpec::name);
+  return it == k_commands.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::optional<std::string> Arguments::get(std::string_view option) const {
+  const auto it = options.find(std::string(option));
+  return it == options.end() ? std::nullopt : std::optional{it->second};
+}
+
+std::variant<Arguments, UsageError> parse_arguments(const std::vector<std::string_view>& args) {
+  Arguments parsed;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") return Arguments{.command = "help"};
+    if (arg == "--version") return Arguments{.command = "version"};
+    if (!arg.starts_with("--")) {
+      if (parsed.command.empty()) {
+        parsed.command = arg;
+      } else {
+        parsed.positional.emplace_back(arg);
+      }
+      continue;
+    }
+    const bool flag = std::ranges::find(k_flags, arg) != k_flags.end();
+    if (!flag && i + 1 >= args.size()) return UsageError{std::string(arg) + " richiede un valore"};
+    if (parsed.options.contains(std::string(arg))) {
+      return UsageError{"opzione ripetuta " + std::string(arg)};
+    }
+    parsed.options[std::string(arg)] = flag ? "" : std::string(args[++i]);
+  }
+  if (parsed.command.empty()) return UsageError{"manca il comando (per esempio check o plan)"};
+  const CommandSpec* spec = find_command(parsed.command);
+  if (!spec) return UsageError{"comando sconosciuto \"" + parsed.command + "\""};
+  for (const auto& [option, value] : parsed.options) {
+    const bool known = std::ranges::find(k_common_options, option) != k_common_options.end() ||
+                       std::ranges::find(spec->options, option) != spec->options.end();
+    if (!known) {
+      return UsageError{"l'opzione " + option + " non vale per il comando " + parsed.command};
+    }
+  }
+  if (parsed.positional.size() < spec->min_positional ||
+      parsed.positional.size() > spec->max_positional) {
+    return UsageError{"numero di argomenti errato per il comando " + parsed.command};
+  }
+  return parsed;
+}
+
+}  // namespace scadenzario::cli

@@ -1,0 +1,99 @@
+// The state database: SQLite in WAL mode holding the recorded state of every step and
+// the append-only, hash-chained audit log of every change. Safe to use from several
+// processes at once (the command-line tool and the service): writes take the write
+// lock first (BEGIN IMMEDIATE) and wait for it up to a timeout.
+#pragma once
+
+#include "core/step_state.hpp"
+#include "store/audit_chain.hpp"
+#include "store/sqlite.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace scadenzario::store {
+
+// The schema version this build writes; older files are migrated forward on open.
+constexpr int k_schema_version = 1;
+
+enum class ChangeKind { done, waived, undone };
+
+std::string_view to_string(ChangeKind kind);
+
+// One change requested by a user: record a step done or waived, or undo that record.
+struct StepChange {
+  ChangeKind kind = ChangeKind::done;
+  StepKey key;
+  std::string act;
+  std::string author;       // who makes the change (audited)
+  std::string at;           // when, ISO 8601 UTC; passed in, never read here
+  std::string done_by;      // who did the step (done/waived)
+  std::string reference;
+  std::string document_url;
+  std::string note;
+  bool forced = false;
+};
+
+// The result of walking the audit chain.
+struct AuditCheck {
+  std::int64_t rows = 0;
+  std::optional<std::string> problem;  // the first broken link, if any
+};
+
+class Store {
+public:
+  enum class Access { read_only, read_write };
+
+  // Opens (read_write: creating if missing) and migrates the database at `path`.
+  // A read-only open of a missing file gives ErrorKind::not_found.
+  static Result<Store> open(const std::filesystem::path& path, Access access);
+
+  int schema_version() const { return m_version; }
+  const std::filesystem::path& path() const { return m_path; }
+
+  // Returns the records of the given occurrences.
+  Result<std::vector<StepRecord>> records(std::span<const std::string> occurrences);
+
+  // Applies `change` in one transaction with its audit row. `check`, if given, is run
+  // inside the transaction on the records of `context` (the occurrences the change
+  // depends on); an error it returns aborts the change.
+  using Check = std::function<std::optional<Error>(const StepStates& context)>;
+  Result<void> apply(const StepChange& change, std::span<const std::string> context = {},
+                     const Check& check = {});
+
+  // Returns the audit rows of `act` (all periods), oldest first.
+  Result<std::vector<AuditRow>> history(std::string_view act);
+
+  // Calls `visit` on every audit row, oldest first.
+  Result<void> for_each_audit_row(const std::function<void(const AuditRow&)>& visit);
+
+  // Walks the whole chain and reports the first edited, inserted or deleted row.
+  Result<AuditCheck> verify_audit();
+
+  // Copies the database to `destination` (which must not exist) with SQLite's online
+  // backup API, consistent even while other processes write.
+  Result<void> backup(const std::filesystem::path& destination);
+
+  // Caps the database at `pages` pages (SQLite's max_page_count): used to prove that a
+  // full disk loses nothing.
+  Result<void> limit_pages(std::int64_t pages);
+
+private:
+  Store(Connection db, std::filesystem::path path, int version)
+      : m_db(std::move(db)), m_path(std::move(path)), m_version(version) {}
+
+  Result<Statement> prepare(std::string_view sql);
+  Result<void> execute(std::string_view sql);
+  Result<void> write_change(const StepChange& change);
+  Result<void> append_audit(const StepChange& change);
+
+  Connection m_db;
+  std::filesystem::path m_path;
+  int m_version = 0;
+};
+
+}  // namespace scadenzario::store
