@@ -215,6 +215,8 @@ int run_record(CommandContext& context) {
                           "non annullato: sono registrati passi successivi (" + later.front() +
                               "…); annullare prima quelli, o usare --force"};
     }
+    // Waiving says a step is not due at all: it does not wait for anything.
+    if (kind == store::ChangeKind::waived) return std::nullopt;
     const auto open = open_requirements(context.rules, target->occurrence, target->step_index,
                                         target->prerequisites, states);
     if (open.empty()) return std::nullopt;
