@@ -62,6 +62,7 @@ std::string_view standing_it(Standing standing) {
     case Standing::pending: return "da fare";
     case Standing::late: return "in ritardo";
     case Standing::blocked: return "bloccato";
+    case Standing::untracked: return "non tracciato";
   }
   return "";
 }
@@ -70,7 +71,7 @@ std::string coloured(std::string_view text, Standing standing, bool colour) {
   if (!colour) return std::string(text);
   const std::string_view code = standing == Standing::late      ? "\x1b[31m"
                                 : standing == Standing::blocked ? "\x1b[33m"
-                                : standing == Standing::pending ? ""
+                                : standing == Standing::pending || standing == Standing::untracked ? ""
                                                                 : "\x1b[32m";
   return code.empty() ? std::string(text) : fmt::format("{}{}\x1b[0m", code, text);
 }
@@ -114,9 +115,11 @@ using Counts = std::map<Standing, int>;
 
 std::string counts_line(const Counts& counts) {
   auto get = [&](Standing s) { return counts.contains(s) ? counts.at(s) : 0; };
-  return fmt::format("fatti {}, esonerati {}, da fare {}, in ritardo {}, bloccati {}", get(Standing::done),
-                     get(Standing::waived), get(Standing::pending), get(Standing::late),
-                     get(Standing::blocked));
+  std::string line = fmt::format("fatti {}, esonerati {}, da fare {}, in ritardo {}, bloccati {}",
+                                 get(Standing::done), get(Standing::waived), get(Standing::pending),
+                                 get(Standing::late), get(Standing::blocked));
+  if (get(Standing::untracked) > 0) line += fmt::format(", non tracciati {}", get(Standing::untracked));
+  return line;
 }
 
 Json record_json(const StepRecord* record) {
@@ -144,7 +147,8 @@ Json progress_json(const RuleSet& rules, const StepProgress& entry) {
 
 Json counts_json(const Counts& counts) {
   Json json = Json::object();
-  for (Standing s : {Standing::done, Standing::waived, Standing::pending, Standing::late, Standing::blocked}) {
+  for (Standing s : {Standing::done, Standing::waived, Standing::pending, Standing::late, Standing::blocked,
+                     Standing::untracked}) {
     json[std::string(to_string(s))] = counts.contains(s) ? counts.at(s) : 0;
   }
   return json;
@@ -229,7 +233,9 @@ int run_upcoming(CommandContext& context) {
   if (!snap) return fail(snap.error());
   std::vector<StepProgress> due;
   for (StepProgress& entry : progress_of(context, *snap)) {
-    if (!entry.record && entry.step->due <= last) due.push_back(std::move(entry));
+    if (!entry.record && entry.standing != Standing::untracked && entry.step->due <= last) {
+      due.push_back(std::move(entry));
+    }
   }
   std::ranges::stable_sort(due, {}, [](const StepProgress& e) { return e.step->due; });
   if (*format == "json") {

@@ -10,9 +10,9 @@ namespace scadenzario {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> k_config_keys = {
-    "name",     "time_zone", "send_at",   "rules_dir", "actors_file",
-    "state_db", "calendar",  "mandate",   "reminders", "override"};
+constexpr std::array<std::string_view, 11> k_config_keys = {
+    "name",     "time_zone", "send_at",   "rules_dir", "actors_file",  "state_db",
+    "tracked_from", "calendar",  "mandate",   "reminders", "override"};
 constexpr std::array<std::string_view, 4> k_calendar_keys = {
     "non_business_day_rule", "saturday_is_business_day", "pentecost_monday", "patron"};
 constexpr std::array<std::string_view, 5> k_patron_keys = {"name", "date", "month", "weekday",
@@ -203,6 +203,7 @@ void read_general(TableReader& reader, Config& config, ParseContext& context) {
   config.actors_file = reader.string("actors_file", Need::optional).value_or("");
   config.actors_file_where = reader.location_of("actors_file");
   config.state_db = reader.string("state_db", Need::optional).value_or(config.state_db);
+  config.tracked_from = reader.date("tracked_from", Need::optional);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ std::string_view to_string(Standing standing) {
     case Standing::pending: return "pending";
     case Standing::late: return "late";
     case Standing::blocked: return "blocked";
+    case Standing::untracked: return "untracked";
   }
   return "pending";
 }
@@ -42,6 +43,10 @@ bool matches(const Prerequisite& prerequisite, const Occurrence& candidate) {
 
 }  // namespace
 
+bool is_untracked(const RuleSet& rules, const Occurrence& occurrence) {
+  return rules.config.tracked_from && occurrence.due < *rules.config.tracked_from;
+}
+
 std::vector<Occurrence> prerequisites_of(const RuleSet& rules, const Calendar& calendar,
                                          const Occurrence& occurrence) {
   std::vector<Occurrence> result;
@@ -71,6 +76,7 @@ std::vector<Occurrence> prerequisites_of(const RuleSet& rules, const Calendar& c
 }
 
 bool is_complete(const RuleSet& rules, const Occurrence& occurrence, const StepStates& states) {
+  if (is_untracked(rules, occurrence)) return true;
   const std::string key = occurrence.key();
   return std::ranges::all_of(occurrence.steps, [&](const ScheduledStep& scheduled) {
     return step_complete(rules, key, *scheduled.step, states);
@@ -104,6 +110,7 @@ std::vector<StepProgress> evaluate(const RuleSet& rules, const Occurrence& occur
                                    const StepStates& states, Date today) {
   std::vector<StepProgress> progress;
   const std::string key = occurrence.key();
+  const bool untracked = is_untracked(rules, occurrence);
   for (std::size_t i = 0; i < occurrence.steps.size(); ++i) {
     const ScheduledStep& scheduled = occurrence.steps[i];
     const auto waiting = open_requirements(rules, occurrence, i, prerequisites, states);
@@ -112,6 +119,8 @@ std::vector<StepProgress> evaluate(const RuleSet& rules, const Occurrence& occur
       entry.record = states.find(key, scheduled.step->id, entry.member);
       if (entry.record) {
         entry.standing = entry.record->status == StepStatus::done ? Standing::done : Standing::waived;
+      } else if (untracked) {
+        entry.standing = Standing::untracked;
       } else {
         entry.waiting_for = waiting;
         entry.days_late = std::max(0, days_between(scheduled.due, today));

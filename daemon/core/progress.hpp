@@ -13,7 +13,8 @@
 
 namespace scadenzario {
 
-enum class Standing { done, waived, pending, late, blocked };
+// untracked: not recorded, but due before tracked_from (predates scadenzario).
+enum class Standing { done, waived, pending, late, blocked, untracked };
 
 std::string_view to_string(Standing standing);
 
@@ -45,6 +46,10 @@ std::vector<std::string> members_of_step(const RuleSet& rules, const Step& step)
 // latest one due on or before it.
 std::vector<Occurrence> prerequisites_of(const RuleSet& rules, const Calendar& calendar,
                                          const Occurrence& occurrence);
+
+// True when `occurrence` is due before the configuration's tracked_from: it predates
+// the use of scadenzario and counts as complete.
+bool is_untracked(const RuleSet& rules, const Occurrence& occurrence);
 
 // True when every enabled step of `occurrence` (every member's, if per member) is
 // done or waived.

@@ -136,6 +136,9 @@ struct Config {
   std::string rules_dir = "rules.d";
   std::string actors_file;
   std::string state_db = "/var/lib/scadenzario/state.db";  // relative paths: to the config file
+  // Occurrences due before this date predate the use of scadenzario: they count as
+  // complete, so the first year's acts do not wait for records nobody made.
+  std::optional<Date> tracked_from;
   CalendarConfig calendar;
   std::vector<Mandate> mandates;
   ReminderPolicy reminders = default_reminder_policy();

@@ -40,39 +40,51 @@ def digest(path):
 
 def test_rules_of_progress(tmp):
     state = tmp / "progress.db"
-    result = run(state, "done", "piano-performance", "approva", "--year", "2027",
-                 "--ref", "Delibera di Giunta n. 5 del 28/01/2027")
+    today = "2028-02-10"
+    result = run(state, "done", "piano-performance", "approva", "--year", "2028",
+                 "--ref", "Delibera di Giunta n. 5 del 28/01/2028", today=today)
     check(result.returncode == 3, "done before the earlier step is refused with status 3")
-    check('passo "predispone" (Segretario Generale) di piano-performance/2027' in result.stderr,
+    check('passo "predispone" (Segretario Generale) di piano-performance/2028' in result.stderr,
           "the refusal names the open earlier step")
-    check("budget-direzionale/2026 (Budget direzionale)" in result.stderr,
+    check("budget-direzionale/2027 (Budget direzionale)" in result.stderr,
           "the refusal names the open prerequisite act (same reference year)")
 
-    for step, actor_ref in [("propone", "Proposta SG n. 1"), ("approva", "Delibera n. 2")]:
-        run(state, "done", "preventivo-economico", "predispone", "--year", "2026", "--ref", "x",
-            "--force")
-        run(state, "done", "preventivo-economico", "approva", "--year", "2026", "--ref", "x",
-            "--force")
-        result = run(state, "done", "budget-direzionale", step, "--year", "2026", "--ref", actor_ref)
-    check(result.returncode == 0, "budget-direzionale/2026 completed in order: " + result.stderr)
-    result = run(state, "done", "piano-performance", "predispone", "--year", "2027",
-                 "--ref", "Determinazione SG n. 3 del 07/01/2027")
+    for act, step in [("preventivo-economico", "predispone"), ("preventivo-economico", "approva")]:
+        run(state, "done", act, step, "--year", "2027", "--ref", "x", "--force", today=today)
+    for step in ["propone", "approva"]:
+        result = run(state, "done", "budget-direzionale", step, "--year", "2027", "--ref",
+                     f"Delibera {step}", today=today)
+        check(result.returncode == 0, f"budget-direzionale/2027 {step} in order: " + result.stderr)
+    result = run(state, "done", "piano-performance", "predispone", "--year", "2028",
+                 "--ref", "Determinazione SG n. 3 del 07/01/2028", today=today)
     check(result.returncode == 0, "predispone allowed once the prerequisite is complete")
-    result = run(state, "done", "piano-performance", "approva", "--year", "2027",
-                 "--ref", "Delibera di Giunta n. 5 del 28/01/2027")
-    check(result.returncode == 0 and "Registrato: piano-performance/2027 passo approva" in result.stdout,
+    result = run(state, "done", "piano-performance", "approva", "--year", "2028",
+                 "--ref", "Delibera di Giunta n. 5 del 28/01/2028", today=today)
+    check(result.returncode == 0 and "Registrato: piano-performance/2028 passo approva" in result.stdout,
           "approva allowed after predispone")
-    again = run(state, "done", "piano-performance", "approva", "--year", "2027", "--ref", "bis")
+    again = run(state, "done", "piano-performance", "approva", "--year", "2028", "--ref", "bis",
+                today=today)
     check(again.returncode == 3 and "already recorded as done" in again.stderr,
           "done twice is refused and says when and by whom")
-    undo_first = run(state, "undo", "piano-performance", "predispone", "--year", "2027")
+    undo_first = run(state, "undo", "piano-performance", "predispone", "--year", "2028", today=today)
     check(undo_first.returncode == 3 and "passi successivi" in undo_first.stderr,
           "undo of a step with a later step recorded is refused")
-    forced = run(state, "done", "relazione-performance", "valida", "--year", "2027", "--ref",
-                 "Verbale OIV n. 4", "--force")
+    forced = run(state, "done", "relazione-performance", "valida", "--year", "2028", "--ref",
+                 "Verbale OIV n. 4", "--force", today=today)
     check(forced.returncode == 0 and "Forzato" in forced.stdout, "--force records and says so")
     history = json.loads(run(state, "history", "relazione-performance", "--format", "json").stdout)
     check(len(history) == 1 and history[0]["forced"] is True, "the forced record is audited as forced")
+
+
+def test_tracked_from(tmp):
+    state = tmp / "tracked.db"
+    result = run(state, "done", "piano-performance", "predispone", "--year", "2027",
+                 "--ref", "Determinazione SG n. 1 del 07/01/2027")
+    check(result.returncode == 0,
+          "the 2027 Piano does not wait for budget-direzionale/2026, due before tracked_from")
+    status = json.loads(run(state, "status", "--year", "2026", "--format", "json").stdout)
+    standings = {s["standing"] for p in status["phases"] for s in p["steps"]}
+    check(standings == {"untracked"}, f"2026 predates tracked_from: all untracked ({standings})")
 
 
 def test_errors_suggest(tmp):
@@ -210,7 +222,7 @@ def test_bad_databases(tmp):
 with tempfile.TemporaryDirectory() as directory:
     base = Path(directory)
     os.chmod(base, 0o755)
-    for test in [test_rules_of_progress, test_errors_suggest, test_status_and_upcoming,
+    for test in [test_rules_of_progress, test_tracked_from, test_errors_suggest, test_status_and_upcoming,
                  test_concurrent_writers, test_backup_and_audit_export, test_bad_databases]:
         folder = base / test.__name__
         folder.mkdir()
