@@ -30,8 +30,9 @@ struct AuditRow {
 // The previous hash of the first row.
 inline const std::string k_genesis_hash(64, '0');
 
-// Returns the lower-case hex SHA-256 of `row.prev_hash` followed by the row's content
-// (every field but `hash`), each field length-prefixed so that no two rows collide.
+// Returns the lower-case hex SHA-256 of `row.prev_hash` (64 hex characters, as is)
+// followed by the row's content (every other field but `hash`), each of those fields
+// length-prefixed ("<bytes>:<text>;") so that no two rows collide.
 std::string audit_row_hash(const AuditRow& row);
 
 }  // namespace scadenzario::store

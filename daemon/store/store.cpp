@@ -153,12 +153,13 @@ Result<void> Store::execute(std::string_view sql) {
 
 namespace {
 
-Result<int> read_version(sqlite3* db, const fs::path& path) {
+// `what` names the operation in errors: the first read of a file is its opening.
+Result<int> read_version(sqlite3* db, const fs::path& path, std::string_view what = "read") {
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr);
   Statement statement(raw);
   if (rc == SQLITE_OK) rc = statement.step();
-  if (rc != SQLITE_ROW) return std::unexpected(sqlite_error(db, rc, "read", path));
+  if (rc != SQLITE_ROW) return std::unexpected(sqlite_error(db, rc, what, path));
   return static_cast<int>(statement.integer(0));
 }
 
@@ -198,7 +199,7 @@ Result<Store> Store::open(const fs::path& path, Access access) {
   sqlite3_extended_result_codes(db.get(), 1);
   sqlite3_busy_timeout(db.get(), k_busy_timeout_ms);
 
-  auto version = read_version(db.get(), path);  // the first read: a non-database fails here
+  auto version = read_version(db.get(), path, "open");  // a non-database fails here
   if (!version) return std::unexpected(version.error());
   if (*version > k_schema_version) {
     return std::unexpected(Error{ErrorKind::too_new,
