@@ -10,7 +10,6 @@ packages=(
   libspdlog-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
   libsystemd-dev libhowardhinnant-date-dev tzdata
   catch2
-  libical-dev
   python3 python3-icalendar python3-aiosmtpd   # independent peers for the tests
 )
 

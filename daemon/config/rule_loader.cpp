@@ -4,10 +4,9 @@
 #include "core/rule_parser.hpp"
 #include "core/rule_validator.hpp"
 
-#include <date/tz.h>
-
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -40,14 +39,23 @@ std::expected<std::string, Diagnostic> read_file(const fs::path& path) {
   return std::move(text).str();
 }
 
+// True when `name` is a zone of the system's tz database: a TZif file under TZDIR
+// (default /usr/share/zoneinfo). Reading one file, not loading the whole database,
+// keeps every command's start-up short.
+bool is_known_time_zone(const std::string& name) {
+  const bool well_formed = !name.empty() && name.front() != '/' && name.find("..") == std::string::npos;
+  if (!well_formed) return false;
+  const char* tz_dir = std::getenv("TZDIR");
+  const fs::path file = fs::path(tz_dir && *tz_dir ? tz_dir : "/usr/share/zoneinfo") / name;
+  std::ifstream in(file, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, sizeof magic) && std::string_view(magic, sizeof magic) == "TZif";
+}
+
 void check_time_zone(const Config& config, Diagnostics& errors) {
-  try {
-    (void)date::locate_zone(config.time_zone);
-  } catch (const std::exception&) {
-    errors.push_back({config.time_zone_where,
-                      "unknown time zone \"" + config.time_zone +
-                          "\": expected an IANA name such as \"Europe/Rome\""});
-  }
+  if (is_known_time_zone(config.time_zone)) return;
+  errors.push_back({config.time_zone_where, "unknown time zone \"" + config.time_zone +
+                                                "\": expected an IANA name such as \"Europe/Rome\""});
 }
 
 void load_rule_file(const fs::path& path, RuleSet& rules, Diagnostics& errors) {

@@ -1,5 +1,6 @@
 #include "store/audit_chain.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <array>
@@ -31,6 +32,10 @@ std::string audit_row_hash(const AuditRow& row) {
         std::string_view(row.forced ? "1" : "0")}) {
     append_field(content, field);
   }
+  // SHA-256 needs no provider configuration; loading openssl.cnf on first use costs
+  // most of a millisecond per command.
+  static const bool k_initialised = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1;
+  (void)k_initialised;
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   if (EVP_Digest(content.data(), content.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
