@@ -8,6 +8,7 @@ corrupt and a too-new database. Usage: state_test.py PATH_TO_SCADENZARIO SOURCE_
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -21,8 +22,8 @@ CONFIG = str(SOURCE / "rules" / "scadenzario.toml")
 failures = []
 
 
-def run(state, *args, today="2027-02-10", user=None):
-    command = [BINARY, "--config", CONFIG, "--state", str(state), "--today", today, *args]
+def run(state, *args, today="2027-02-10", user=None, binary=BINARY, config=CONFIG):
+    command = [binary, "--config", config, "--state", str(state), "--today", today, *args]
     if user is not None:
         command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -210,10 +211,17 @@ def test_bad_databases(tmp):
         "aferrari", "--note", "x")
     os.chmod(readonly, 0o444)
     os.chmod(readonly_dir, 0o555)
-    user = 65534 if os.geteuid() == 0 else None  # root ignores permissions: run as nobody
+    # Root ignores permissions: run as nobody, with a copy of the tool and the rules that
+    # nobody can read wherever the checkout is.
+    user = 65534 if os.geteuid() == 0 else None
     os.chmod(tmp, 0o755)
+    shutil.copy(BINARY, tmp / "scadenzario")
+    shutil.copytree(SOURCE / "rules", tmp / "rules")
+    for path in [tmp / "scadenzario", *(tmp / "rules").rglob("*")]:
+        os.chmod(path, 0o755)
     result = run(readonly, "done", "sito-camerale", "pubblica", "--period", "2027-03", "--member",
-                 "aferrari", "--ref", "x", user=user)
+                 "aferrari", "--ref", "x", user=user, binary=str(tmp / "scadenzario"),
+                 config=str(tmp / "rules" / "scadenzario.toml"))
     check(result.returncode == 1 and ("read-only" in result.stderr or "cannot open" in result.stderr),
           "a read-only database is a clear error: " + result.stderr.strip())
     os.chmod(readonly_dir, 0o755)
