@@ -33,6 +33,9 @@ Avanzamento (database di stato):
                               ogni modifica registrata per l'atto
   backup FILE                 copia coerente del database (non sovrascrive)
   audit verify                verifica la catena di hash del registro delle modifiche
+  simulate --from AAAA-MM-GG --to AAAA-MM-GG [--format table|json]
+                              ogni promemoria e sollecito che il servizio invierebbe nel
+                              periodo, con i destinatari; non invia e non scrive nulla
   audit export --format csv|json
                               il registro completo, per l'OIV o i revisori
 
@@ -60,7 +63,8 @@ struct CommandSpec {
 const std::vector<std::string_view> k_step_options = {"--year", "--period", "--member", "--ref",
                                                       "--url",  "--note",   "--by",     "--force"};
 
-const std::array<CommandSpec, 11> k_commands = {{
+const std::array<CommandSpec, 12> k_commands = {{
+    {"simulate", 0, 0, {"--from", "--to", "--format"}},
     {"check", 0, 0, {"--year"}},
     {"plan", 0, 0, {"--year", "--format", "--diff"}},
     {"done", 2, 2, k_step_options},

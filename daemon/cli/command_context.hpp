@@ -48,5 +48,6 @@ int run_upcoming(CommandContext& context);
 int run_history(CommandContext& context);
 int run_backup(CommandContext& context);
 int run_audit(CommandContext& context);
+int run_simulate(CommandContext& context);
 
 }  // namespace scadenzario::cli

@@ -59,6 +59,7 @@ int dispatch(CommandContext& context) {
   if (command == "upcoming") return run_upcoming(context);
   if (command == "history") return run_history(context);
   if (command == "backup") return run_backup(context);
+  if (command == "simulate") return run_simulate(context);
   return run_audit(context);
 }
 

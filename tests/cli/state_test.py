@@ -161,6 +161,30 @@ def test_concurrent_writers(tmp):
     check(codes == [0, 3, 3, 3], f"four processes racing on one step: one wins, three refused ({codes})")
 
 
+def test_simulate(tmp):
+    state = tmp / "simulate.db"
+    window = ["simulate", "--from", "2027-01-01", "--to", "2027-01-31", "--format", "json"]
+    before = json.loads(run(state, *window).stdout)["notifications"]
+    check(not state.exists(), "simulate writes nothing (no database created)")
+    keys = [n["key"] for n in before]
+    check(len(keys) == len(set(keys)), "simulate: every notification has its own key")
+    check([n["at"] for n in before] == sorted(n["at"] for n in before), "simulate: in time order")
+    first = [n for n in before if n["occurrence"] == "piano-performance/2027" and n["step"] == "predispone"]
+    check([n["at"] for n in first][:2] == ["2027-01-07T09:00", "2027-01-08T09:00"],
+          "simulate: the SG is reminded on 07/01 and 08/01 at 09:00 (" + str([n["at"] for n in first]) + ")")
+    check(first and first[0]["to"] == [{"name": "Maria Rossi",
+                                        "email": "maria.rossi@cciaa-esempio.example.it"}],
+          "simulate: recipients resolved to people and addresses")
+    escalations = [n for n in first if n["kind"] == "escalation"]
+    check(escalations and escalations[0]["at"] == "2027-01-11T09:00" and
+          escalations[0]["recipient"] == "presidente",
+          "simulate: the late SG is escalated to the Presidente on Monday 11/01")
+    run(state, "done", "piano-performance", "predispone", "--year", "2027", "--ref", "Det. 1")
+    after = json.loads(run(state, *window).stdout)["notifications"]
+    check(not [n for n in after if n["occurrence"] == "piano-performance/2027" and
+               n["step"] == "predispone"], "simulate: a done step is no longer reminded")
+
+
 def test_backup_and_audit_export(tmp):
     state = tmp / "backup.db"
     run(state, "waive", "valutazione-dipendenti", "valuta", "--year", "2027", "--member",
@@ -231,7 +255,7 @@ with tempfile.TemporaryDirectory() as directory:
     base = Path(directory)
     os.chmod(base, 0o755)
     for test in [test_rules_of_progress, test_tracked_from, test_errors_suggest, test_status_and_upcoming,
-                 test_concurrent_writers, test_backup_and_audit_export, test_bad_databases]:
+                 test_concurrent_writers, test_simulate, test_backup_and_audit_export, test_bad_databases]:
         folder = base / test.__name__
         folder.mkdir()
         os.chmod(folder, 0o777)
