@@ -66,6 +66,34 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // 1 -> 2: the service's outbox (one row per notification key: enqueued once) and the
+    // time of its last run.
+    R"sql(
+CREATE TABLE outbox (
+  key         TEXT PRIMARY KEY,
+  occurrence  TEXT NOT NULL,
+  step        TEXT NOT NULL,
+  member      TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('reminder', 'escalation')),
+  sequence    INTEGER NOT NULL,
+  recipient   TEXT NOT NULL,
+  level       INTEGER NOT NULL,
+  planned_at  TEXT NOT NULL,
+  late        INTEGER NOT NULL CHECK (late IN (0, 1)),
+  enqueued_at TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'skipped', 'dead')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  finished_at TEXT NOT NULL DEFAULT '',
+  message_id  TEXT NOT NULL DEFAULT '',
+  detail      TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX outbox_pending ON outbox (status, planned_at) WHERE status = 'pending';
+
+CREATE TABLE service_state (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  last_run TEXT NOT NULL
+);
+)sql",
 };
 
 // Rolls back unless committed: every early return leaves the database as it was.
@@ -422,6 +450,112 @@ Result<void> Store::backup(const fs::path& destination) {
     target.reset();
     fs::remove(destination, ec);
     return std::unexpected(error);
+  }
+  return {};
+}
+
+namespace {
+
+constexpr std::string_view k_outbox_columns =
+    "key, occurrence, step, member, kind, sequence, recipient, level, planned_at, late, status, "
+    "attempts, message_id, detail";
+
+OutboxEntry outbox_from(const Statement& row) {
+  return OutboxEntry{.key = row.text(0),
+                     .occurrence = row.text(1),
+                     .step = row.text(2),
+                     .member = row.text(3),
+                     .kind = row.text(4),
+                     .sequence = row.integer(5),
+                     .recipient = row.text(6),
+                     .level = row.integer(7),
+                     .planned_at = row.text(8),
+                     .late = row.integer(9) != 0,
+                     .status = row.text(10),
+                     .attempts = row.integer(11),
+                     .message_id = row.text(12),
+                     .detail = row.text(13)};
+}
+
+}  // namespace
+
+Result<std::size_t> Store::enqueue(std::span<const OutboxEntry> entries, std::string_view enqueued_at,
+                                   std::string_view last_run) {
+  int rc = sqlite3_exec(m_db.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  Transaction transaction(m_db.get());
+  auto insert = prepare(
+      "INSERT OR IGNORE INTO outbox (key, occurrence, step, member, kind, sequence, recipient, level,"
+      " planned_at, late, enqueued_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+      " 'pending')");
+  auto run = prepare("INSERT OR REPLACE INTO service_state (id, last_run) VALUES (1, ?1)");
+  if (!insert) return std::unexpected(insert.error());
+  if (!run) return std::unexpected(run.error());
+  std::size_t added = 0;
+  for (const OutboxEntry& e : entries) {
+    insert->reset();
+    insert->bind(1, e.key).bind(2, e.occurrence).bind(3, e.step).bind(4, e.member).bind(5, e.kind);
+    insert->bind(6, e.sequence).bind(7, e.recipient).bind(8, e.level).bind(9, e.planned_at);
+    insert->bind(10, std::int64_t{e.late ? 1 : 0}).bind(11, enqueued_at);
+    if ((rc = insert->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+    added += static_cast<std::size_t>(sqlite3_changes(m_db.get()));
+  }
+  run->bind(1, last_run);
+  if ((rc = run->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  if ((rc = transaction.commit()) != SQLITE_OK) {
+    return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  }
+  return added;
+}
+
+Result<std::optional<std::string>> Store::last_run() {
+  auto statement = prepare("SELECT last_run FROM service_state WHERE id = 1");
+  if (!statement) return std::unexpected(statement.error());
+  const int rc = statement->step();
+  if (rc == SQLITE_DONE) return std::optional<std::string>{};
+  if (rc != SQLITE_ROW) return std::unexpected(sqlite_error(m_db.get(), rc, "read", m_path));
+  return std::optional{statement->text(0)};
+}
+
+Result<std::vector<OutboxEntry>> Store::pending_outbox() {
+  std::vector<OutboxEntry> entries;
+  auto statement = prepare("SELECT " + std::string(k_outbox_columns) +
+                           " FROM outbox WHERE status = 'pending' ORDER BY planned_at, key");
+  if (!statement) return std::unexpected(statement.error());
+  int rc = SQLITE_ROW;
+  while ((rc = statement->step()) == SQLITE_ROW) entries.push_back(outbox_from(*statement));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "read", m_path));
+  return entries;
+}
+
+Result<std::vector<OutboxEntry>> Store::outbox() {
+  std::vector<OutboxEntry> entries;
+  if (m_version < 2) return entries;
+  auto statement = prepare("SELECT " + std::string(k_outbox_columns) + " FROM outbox ORDER BY key");
+  if (!statement) return std::unexpected(statement.error());
+  int rc = SQLITE_ROW;
+  while ((rc = statement->step()) == SQLITE_ROW) entries.push_back(outbox_from(*statement));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "read", m_path));
+  return entries;
+}
+
+Result<void> Store::finish(std::span<const std::string> keys, std::string_view status,
+                           std::string_view message_id, std::string_view detail, std::string_view at) {
+  int rc = sqlite3_exec(m_db.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  Transaction transaction(m_db.get());
+  auto update = prepare(
+      "UPDATE outbox SET status = ?2, attempts = attempts + 1, finished_at = ?3, message_id = ?4,"
+      " detail = ?5 WHERE key = ?1 AND status = 'pending'");
+  if (!update) return std::unexpected(update.error());
+  for (const std::string& key : keys) {
+    update->reset();
+    update->bind(1, key).bind(2, status).bind(3, status == "pending" ? "" : at).bind(4, message_id);
+    update->bind(5, detail);
+    if ((rc = update->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  }
+  if ((rc = transaction.commit()) != SQLITE_OK) {
+    return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
   }
   return {};
 }

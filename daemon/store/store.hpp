@@ -18,7 +18,7 @@
 namespace scadenzario::store {
 
 // The schema version this build writes; older files are migrated forward on open.
-constexpr int k_schema_version = 1;
+constexpr int k_schema_version = 2;
 
 enum class ChangeKind { done, waived, undone };
 
@@ -36,6 +36,24 @@ struct StepChange {
   std::string document_url;
   std::string note;
   bool forced = false;
+};
+
+// One notification in the service's outbox.
+struct OutboxEntry {
+  std::string key;
+  std::string occurrence;
+  std::string step;
+  std::string member;
+  std::string kind;  // "reminder" | "escalation"
+  std::int64_t sequence = 0;
+  std::string recipient;
+  std::int64_t level = 0;
+  std::string planned_at;  // local time "2027-01-07T09:00"
+  bool late = false;
+  std::string status = "pending";  // pending | sent | skipped | dead
+  std::int64_t attempts = 0;
+  std::string message_id;
+  std::string detail;
 };
 
 // The result of walking the audit chain.
@@ -77,6 +95,25 @@ public:
   // Copies the database to `destination` (which must not exist) with SQLite's online
   // backup API, consistent even while other processes write.
   Result<void> backup(const std::filesystem::path& destination);
+
+  // Enqueues `entries` (a key already present is left alone: exactly-once) and records
+  // `last_run`, in one transaction. Returns how many were new.
+  Result<std::size_t> enqueue(std::span<const OutboxEntry> entries, std::string_view enqueued_at,
+                              std::string_view last_run);
+
+  // Returns the service's last run (local time text), if it ever ran.
+  Result<std::optional<std::string>> last_run();
+
+  // Returns the pending entries, oldest planned first.
+  Result<std::vector<OutboxEntry>> pending_outbox();
+
+  // Returns every entry, in key order (for tests and `outbox` listings).
+  Result<std::vector<OutboxEntry>> outbox();
+
+  // Marks the entries of `keys` as `status` ("sent", "skipped", "dead") with the message
+  // id and a detail, or counts a failed attempt when `status` is "pending".
+  Result<void> finish(std::span<const std::string> keys, std::string_view status,
+                      std::string_view message_id, std::string_view detail, std::string_view at);
 
   // Caps the database at `pages` pages (SQLite's max_page_count): used to prove that a
   // full disk loses nothing.

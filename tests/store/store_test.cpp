@@ -232,9 +232,75 @@ TEST_CASE("Store: open read_write creates the file in WAL mode at the current sc
   CHECK(raw_value(raw.get(), "PRAGMA journal_mode") == "wal");
   CHECK(raw_value(raw.get(), "PRAGMA user_version") == std::to_string(k_schema_version));
   CHECK(raw_column(raw.get(), "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") ==
-        std::vector<std::string>{"audit", "audit_head", "occurrence", "step_state"});
+        std::vector<std::string>{"audit", "audit_head", "occurrence", "outbox", "service_state",
+                                 "step_state"});
   CHECK(raw_column(raw.get(), "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name") ==
         std::vector<std::string>{"audit_no_delete", "audit_no_update"});
+}
+
+TEST_CASE("Store: a version-1 database (before the outbox) is migrated, records and audit kept",
+          "[store]") {
+  TempDir dir;
+  const fs::path path = dir / "state-v1.db";
+  {
+    RawDb raw = raw_open(path);
+    std::ifstream schema(std::string(SCADENZARIO_TEST_DATA) + "/schema-v1.sql");
+    std::stringstream sql;
+    sql << schema.rdbuf();
+    REQUIRE(raw_exec(raw.get(), sql.str()) == "");
+    AuditRow row{.seq = 1, .at = "2027-01-28T10:00:00Z", .author = "mrossi", .action = "done",
+                 .act = "piano-performance", .occurrence = "piano-performance/2027",
+                 .step = "approva", .member = "", .done_by = "mrossi",
+                 .reference = "Delibera n. 5", .prev_hash = k_genesis_hash};
+    row.hash = audit_row_hash(row);
+    REQUIRE(raw_exec(raw.get(),
+                     "INSERT INTO occurrence VALUES ('piano-performance/2027', 'piano-performance');"
+                     "INSERT INTO step_state VALUES ('piano-performance/2027', 'approva', '', 'done',"
+                     " 'mrossi', '2027-01-28T10:00:00Z', 'Delibera n. 5', '', '', 0);"
+                     "INSERT INTO audit VALUES (1, '" + row.at + "', 'mrossi', 'done', "
+                     "'piano-performance', 'piano-performance/2027', 'approva', '', 'mrossi', "
+                     "'Delibera n. 5', '', '', 0, '" + row.prev_hash + "', '" + row.hash + "');"
+                     "INSERT INTO audit_head VALUES (1, 1, '" + row.hash + "');"
+                     "PRAGMA user_version = 1;") == "");
+  }
+  Store store = open_store(path);
+  CHECK(store.schema_version() == k_schema_version);
+  const auto records = store.records(std::vector<std::string>{"piano-performance/2027"});
+  REQUIRE(records.has_value());
+  REQUIRE(records->size() == 1);
+  CHECK(records->front().reference == "Delibera n. 5");
+  const auto check = store.verify_audit();
+  REQUIRE(check.has_value());
+  CHECK(check->rows == 1);
+  CHECK_FALSE(check->problem.has_value());
+  const auto outbox = store.outbox();
+  REQUIRE(outbox.has_value());
+  CHECK(outbox->empty());
+}
+
+TEST_CASE("Store: the outbox enqueues each key once and records the last run", "[store]") {
+  TempDir dir;
+  Store store = open_store(dir / "state.db");
+  const std::vector<OutboxEntry> entries = {
+      {.key = "a/2027/s//reminder/7/giunta", .occurrence = "a/2027", .step = "s", .kind = "reminder",
+       .sequence = 7, .recipient = "giunta", .planned_at = "2027-01-22T09:00"},
+      {.key = "a/2027/s//reminder/1/giunta", .occurrence = "a/2027", .step = "s", .kind = "reminder",
+       .sequence = 1, .recipient = "giunta", .planned_at = "2027-01-28T09:00"}};
+  CHECK(store.last_run().value() == std::nullopt);
+  CHECK(store.enqueue(entries, "2027-01-28T08:00:00Z", "2027-01-28T09:00").value() == 2);
+  CHECK(store.enqueue(entries, "2027-01-28T08:05:00Z", "2027-01-28T09:05").value() == 0);
+  CHECK(store.last_run().value() == std::optional<std::string>{"2027-01-28T09:05"});
+  auto pending = store.pending_outbox().value();
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[0].planned_at == "2027-01-22T09:00");
+  const std::vector<std::string> sent = {pending[0].key};
+  REQUIRE(store.finish(sent, "sent", "abc", "delivered", "2027-01-28T08:06:00Z").has_value());
+  pending = store.pending_outbox().value();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].key == "a/2027/s//reminder/1/giunta");
+  const auto all = store.outbox().value();
+  CHECK(all[1].status == "sent");
+  CHECK(all[1].message_id == "abc");
 }
 
 TEST_CASE("Store: the store's connection enforces foreign keys (a step state cannot be orphaned)",
