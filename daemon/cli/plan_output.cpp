@@ -97,16 +97,6 @@ void render_occurrence(std::string& out, const RuleSet& rules, const Occurrence&
 
 }  // namespace
 
-std::string_view phase_name_it(int phase) {
-  static constexpr std::array<std::string_view, 4> k_names = {
-      "Pianificazione strategica, programmazione e controllo",
-      "Misurazione e valutazione della performance organizzativa",
-      "Misurazione e valutazione della performance individuale",
-      "Rendicontazione e trasparenza",
-  };
-  return phase >= 1 && phase <= 4 ? k_names[static_cast<std::size_t>(phase - 1)] : "";
-}
-
 std::string render_plan_table(const RuleSet& rules, const std::vector<Occurrence>& plan, int year) {
   std::string out = fmt::format("Ciclo di gestione della performance — piano {}\n", year);
   out += rules.config.name + "\n";

@@ -2,6 +2,7 @@
 // and renders a plan diff. Formatting only: the schedule is computed by the core.
 #pragma once
 
+#include "core/phase.hpp"
 #include "core/plan_diff.hpp"
 #include "core/rule_set.hpp"
 #include "core/schedule.hpp"
@@ -10,9 +11,6 @@
 #include <vector>
 
 namespace scadenzario::cli {
-
-// Returns the Italian name of phase 1-4 as the seed gives it.
-std::string_view phase_name_it(int phase);
 
 // Returns the plan of `year` as an aligned Italian table grouped by phase.
 std::string render_plan_table(const RuleSet& rules, const std::vector<Occurrence>& plan, int year);

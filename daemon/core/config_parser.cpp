@@ -1,6 +1,7 @@
 #include "core/config_parser.hpp"
 
 #include "core/reminder_reader.hpp"
+#include "core/rule_parser.hpp"
 #include "core/toml_reader.hpp"
 
 #include <algorithm>
@@ -10,9 +11,11 @@ namespace scadenzario {
 
 namespace {
 
-constexpr std::array<std::string_view, 11> k_config_keys = {
+constexpr std::array<std::string_view, 12> k_config_keys = {
     "name",     "time_zone", "send_at",   "rules_dir", "actors_file",  "state_db",
-    "tracked_from", "calendar",  "mandate",   "reminders", "override"};
+    "tracked_from", "calendar",  "delivery", "mandate",   "reminders", "override"};
+constexpr std::array<std::string_view, 4> k_delivery_keys = {"maildir", "from_address", "from_name",
+                                                             "digest"};
 constexpr std::array<std::string_view, 4> k_calendar_keys = {
     "non_business_day_rule", "saturday_is_business_day", "pentecost_monday", "patron"};
 constexpr std::array<std::string_view, 5> k_patron_keys = {"name", "date", "month", "weekday",
@@ -112,6 +115,21 @@ void read_calendar(const toml::table& table, CalendarConfig& calendar, ParseCont
   for (const toml::table* patron_table : reader.tables("patron", Need::optional)) {
     if (auto patron = parse_patron(*patron_table, context)) {
       calendar.patron_days.push_back(std::move(*patron));
+    }
+  }
+}
+
+void read_delivery(const toml::table& table, Delivery& delivery, ParseContext& context) {
+  TableReader reader(table, "[delivery]", k_delivery_keys, context);
+  delivery.maildir = reader.string("maildir", Need::optional).value_or(delivery.maildir);
+  delivery.from_name = reader.string("from_name", Need::optional).value_or(delivery.from_name);
+  delivery.digest = reader.boolean("digest").value_or(delivery.digest);
+  if (const auto from = reader.string("from_address", Need::optional)) {
+    if (is_plausible_address(*from)) {
+      delivery.from_address = *from;
+    } else {
+      context.error(reader.location_of("from_address"),
+                    "invalid e-mail address \"" + *from + "\": expected name@domain");
     }
   }
 }
@@ -218,6 +236,9 @@ Config parse_config(std::string_view text, std::string_view file, Diagnostics& e
   read_general(reader, config, context);
   if (const toml::table* calendar = reader.table("calendar")) {
     read_calendar(*calendar, config.calendar, context);
+  }
+  if (const toml::table* delivery = reader.table("delivery")) {
+    read_delivery(*delivery, config.delivery, context);
   }
   read_mandates(reader, config, context);
   if (const toml::table* reminders = reader.table("reminders")) {

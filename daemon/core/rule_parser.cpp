@@ -65,21 +65,6 @@ std::optional<Actor> parse_actor(const toml::table& table, ParseContext& context
                .escalate_to_where = reader.location_of("escalate_to")};
 }
 
-// An addr-spec as people write it: local@domain.tld, printable ASCII, no spaces, no
-// display name or angle brackets (those are built by the mailer, never taken from here).
-bool is_plausible_address(std::string_view address) {
-  const auto at = address.find('@');
-  if (at == 0 || at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos) {
-    return false;
-  }
-  const std::string_view domain = address.substr(at + 1);
-  const bool printable = std::ranges::all_of(address, [](char c) {
-    return c > ' ' && c < 0x7F && c != '<' && c != '>' && c != ',' && c != ';' && c != '"';
-  });
-  return printable && domain.find('.') != std::string_view::npos && !domain.starts_with('.') &&
-         !domain.ends_with('.');
-}
-
 std::optional<Person> parse_person(const toml::table& table, ParseContext& context) {
   TableReader reader(table, "[[person]]", k_person_keys, context);
   Person person;
@@ -353,6 +338,21 @@ std::optional<Act> parse_act(const toml::table& table, ParseContext& context) {
 }
 
 }  // namespace
+
+// An addr-spec as people write it: local@domain.tld, printable ASCII, no spaces, no
+// display name or angle brackets (those are built by the mailer, never taken from here).
+bool is_plausible_address(std::string_view address) {
+  const auto at = address.find('@');
+  if (at == 0 || at == std::string_view::npos || address.find('@', at + 1) != std::string_view::npos) {
+    return false;
+  }
+  const std::string_view domain = address.substr(at + 1);
+  const bool printable = std::ranges::all_of(address, [](char c) {
+    return c > ' ' && c < 0x7F && c != '<' && c != '>' && c != ',' && c != ';' && c != '"';
+  });
+  return printable && domain.find('.') != std::string_view::npos && !domain.starts_with('.') &&
+         !domain.ends_with('.');
+}
 
 RuleFile parse_rule_file(std::string_view text, std::string_view file, Diagnostics& errors) {
   ParseContext context(file, errors);

@@ -11,6 +11,10 @@
 
 namespace scadenzario {
 
+// True for an address people write: local@domain.tld, printable ASCII, no spaces, no
+// display name, brackets or separators (those are built by the mailer, never taken in).
+bool is_plausible_address(std::string_view address);
+
 // Returns what `text` defines; every problem found is appended to `errors`.
 RuleFile parse_rule_file(std::string_view text, std::string_view file, Diagnostics& errors);
 

@@ -129,6 +129,14 @@ struct Override {
   SourceLocation period_where;
 };
 
+// How the service delivers: the local Maildir (the embedded default) and the sender.
+struct Delivery {
+  std::string maildir = "/var/lib/scadenzario/Maildir";  // relative paths: to the config file
+  std::string from_address = "scadenzario@localhost";
+  std::string from_name = "Scadenzario";
+  bool digest = true;  // one message per recipient and instant
+};
+
 struct Config {
   std::string name;
   std::string time_zone = "Europe/Rome";
@@ -140,6 +148,7 @@ struct Config {
   // complete, so the first year's acts do not wait for records nobody made.
   std::optional<Date> tracked_from;
   CalendarConfig calendar;
+  Delivery delivery;
   std::vector<Mandate> mandates;
   ReminderPolicy reminders = default_reminder_policy();
   std::vector<Override> overrides;

@@ -1,0 +1,120 @@
+#include "core/message.hpp"
+
+#include "core/message_text.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <tuple>
+
+namespace scadenzario {
+
+std::string fnv1a_hex(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a 64-bit offset basis
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;  // FNV 64-bit prime
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+std::string message_id(std::vector<std::string> keys) {
+  std::ranges::sort(keys);
+  std::string joined;
+  for (const std::string& key : keys) joined += key + '\n';  // keys hold no line breaks
+  return fnv1a_hex(joined);
+}
+
+namespace {
+
+Address address_of(const Person& person) { return Address{person.name, person.email}; }
+
+const Person* find_person(const RuleSet& rules, std::string_view id) {
+  const auto it = std::ranges::find(rules.people, id, &Person::id);
+  return it == rules.people.end() ? nullptr : &*it;
+}
+
+// The people a notification is written to: the member for their own step, else the role.
+std::vector<const Person*> recipients_of(const RuleSet& rules, const Notification& n) {
+  if (!n.member.empty() && n.level == 0) {
+    const Person* person = find_person(rules, n.member);
+    return person ? std::vector{person} : std::vector<const Person*>{};
+  }
+  return rules.members_of(n.recipient);
+}
+
+// The people copied on an escalation: whoever must do the late step.
+std::vector<const Person*> copied_of(const RuleSet& rules, const Notification& n) {
+  if (n.level == 0) return {};
+  if (!n.member.empty()) {
+    const Person* person = find_person(rules, n.member);
+    return person ? std::vector{person} : std::vector<const Person*>{};
+  }
+  return rules.members_of(n.step->step->actor);
+}
+
+void add_unique(std::vector<Address>& list, const Person& person) {
+  if (std::ranges::find(list, person.email, &Address::email) == list.end()) {
+    list.push_back(address_of(person));
+  }
+}
+
+// Builds the message of one group; nullopt when nobody is there to write to.
+std::optional<Message> compose(const RuleSet& rules, std::vector<const Notification*> items) {
+  std::ranges::stable_sort(items, {}, &Notification::days_left);
+  Message message;
+  for (const Notification* n : items) {
+    message.keys.push_back(n->key());
+    for (const Person* person : recipients_of(rules, *n)) add_unique(message.to, *person);
+  }
+  if (message.to.empty()) return std::nullopt;
+  for (const Notification* n : items) {
+    for (const Person* person : copied_of(rules, *n)) {
+      if (std::ranges::find(message.to, person->email, &Address::email) == message.to.end()) {
+        add_unique(message.cc, *person);
+      }
+    }
+  }
+  std::ranges::sort(message.keys);
+  message.id = message_id(message.keys);
+  message.subject = message_subject_it(rules, items);
+  message.body = message_body_it(rules, items, !message.cc.empty());
+  return message;
+}
+
+// Splits `due` into the notifications of each message, in order of first appearance.
+std::vector<std::vector<const Notification*>> group(const std::vector<Notification>& due, bool digest) {
+  std::vector<std::vector<const Notification*>> groups;
+  std::map<std::tuple<std::string, LocalTime>, std::size_t> index;
+  for (const Notification& n : due) {
+    if (!digest) {
+      groups.push_back({&n});
+      continue;
+    }
+    const auto [it, added] = index.try_emplace(std::tuple(n.recipient, n.at), groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(&n);
+  }
+  return groups;
+}
+
+}  // namespace
+
+std::vector<Message> compose_messages(const RuleSet& rules, const std::vector<Notification>& due,
+                                      bool digest, std::vector<std::string>& undeliverable) {
+  std::vector<Message> messages;
+  for (const auto& items : group(due, digest)) {
+    if (auto message = compose(rules, items)) {
+      messages.push_back(std::move(*message));
+    } else {
+      for (const Notification* n : items) undeliverable.push_back(n->key());
+    }
+  }
+  return messages;
+}
+
+}  // namespace scadenzario

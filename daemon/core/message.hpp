@@ -1,0 +1,54 @@
+// A message: what one delivery carries to people — the Italian text of one or more
+// notifications (reminders, escalations), with its recipients and a stable id. Pure:
+// composed from the rule set and the notifications; channels (Maildir, e-mail,
+// webhook) render and deliver it.
+//
+// Recipients: a per-member notification at level 0 goes to that member; any other goes
+// to every person of the role it names. An escalation copies (Cc) whoever must do the
+// late step: the member for per-member steps, else the people of the step's actor.
+#pragma once
+
+#include "core/planner.hpp"
+#include "core/rule_set.hpp"
+
+#include <compare>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace scadenzario {
+
+struct Address {
+  std::string name;   // display name, UTF-8; may be empty
+  std::string email;  // addr-spec
+
+  friend bool operator==(const Address&, const Address&) = default;
+};
+
+struct Message {
+  std::string id;                 // message_id(keys): Message-ID local part, Maildir name
+  std::vector<std::string> keys;  // the notification keys it carries, sorted
+  std::vector<Address> to;
+  std::vector<Address> cc;
+  std::string subject;  // UTF-8, one line
+  std::string body;     // UTF-8 plain text, '\n' line ends, lines under 78 columns
+};
+
+// Returns the 64-bit FNV-1a hash of `text` as 16 lower-case hex digits.
+std::string fnv1a_hex(std::string_view text);
+
+// Returns the id of a message carrying `keys`: a hash of the sorted keys, so that the
+// same notifications give the same id whatever their order, and a retry of a message
+// is recognised. Two distinct sets of keys share an id with probability about
+// n^2 / 2^65 for n messages (3e-8 for a million).
+std::string message_id(std::vector<std::string> keys);
+
+// Returns the messages that deliver `due`: with `digest`, one per recipient and instant
+// listing its steps most urgent first (fewest days left); otherwise one per
+// notification. Messages come in the order of their first notification in `due`.
+// The keys of notifications whose recipient has no people (nobody to write to) are
+// appended to `undeliverable`, and no message carries them.
+std::vector<Message> compose_messages(const RuleSet& rules, const std::vector<Notification>& due,
+                                      bool digest, std::vector<std::string>& undeliverable);
+
+}  // namespace scadenzario

@@ -1,0 +1,59 @@
+#include "service/local_clock.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace scadenzario::service {
+
+LocalClock::LocalClock(const std::string& time_zone, std::chrono::seconds offset) : m_offset(offset) {
+  setenv("TZ", (":" + time_zone).c_str(), 1);
+  tzset();
+}
+
+std::time_t LocalClock::now() const { return std::time(nullptr) + m_offset.count(); }
+
+LocalTime LocalClock::local(std::time_t instant) const {
+  std::tm tm{};
+  localtime_r(&instant, &tm);
+  return LocalTime{make_date(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
+                             static_cast<unsigned>(tm.tm_mday)),
+                   std::chrono::minutes{tm.tm_hour * 60 + tm.tm_min}};
+}
+
+std::time_t LocalClock::instant(const LocalTime& time) const {
+  std::tm tm{};
+  tm.tm_year = year_of(time.date) - 1900;
+  tm.tm_mon = static_cast<int>(month_of(time.date)) - 1;
+  tm.tm_mday = static_cast<int>(day_of(time.date));
+  tm.tm_hour = static_cast<int>(time.time_of_day.count() / 60);
+  tm.tm_min = static_cast<int>(time.time_of_day.count() % 60);
+  tm.tm_isdst = -1;  // let the C library decide summer or winter time
+  return std::mktime(&tm);
+}
+
+std::string to_text(const LocalTime& time) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%sT%02d:%02d", format_iso(time.date).c_str(),
+                static_cast<int>(time.time_of_day.count() / 60),
+                static_cast<int>(time.time_of_day.count() % 60));
+  return text;
+}
+
+std::optional<LocalTime> parse_local_time(std::string_view text) {
+  if (text.size() < 16 || text[10] != 'T' || text[13] != ':') return std::nullopt;
+  const auto date = parse_iso_date(text.substr(0, 10));
+  const int hours = std::atoi(std::string(text.substr(11, 2)).c_str());
+  const int minutes = std::atoi(std::string(text.substr(14, 2)).c_str());
+  if (!date || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return std::nullopt;
+  return LocalTime{*date, std::chrono::minutes{hours * 60 + minutes}};
+}
+
+std::string utc_text(std::time_t instant) {
+  std::tm tm{};
+  gmtime_r(&instant, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+}  // namespace scadenzario::service

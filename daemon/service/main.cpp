@@ -1,0 +1,147 @@
+// scadenzariod: the service. Reads like a table of contents: arguments, logging, rules
+// (fail fast), state database, delivery channel, the event loop, exit status.
+#include "config/rule_loader.hpp"
+#include "notifiers/maildir_channel.hpp"
+#include "service/local_clock.hpp"
+#include "service/service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/systemd_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace {
+
+using namespace scadenzario;
+
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_failure = 1;
+constexpr int k_exit_invalid = 2;
+
+constexpr std::string_view k_usage = R"(Uso: scadenzariod [--config FILE] [--state FILE] [--maildir DIR] [--log-level LIVELLO]
+
+Il servizio di scadenzario: invia promemoria e solleciti quando i passi del ciclo si
+avvicinano alla scadenza o sono in ritardo. SIGHUP ricarica configurazione e regole,
+SIGTERM o SIGINT lo fermano.
+
+  --config FILE      configurazione (predefinito: $SCADENZARIO_CONFIG, altrimenti
+                     /etc/scadenzario/scadenzario.toml)
+  --state FILE       database di stato (predefinito: state_db della configurazione)
+  --maildir DIR      Maildir di consegna (predefinito: [delivery] maildir)
+  --log-level L      trace, debug, info (predefinito), warn, error
+  --test-now DATA    SOLO PER I TEST: l'orologio parte da DATA (AAAA-MM-GGTHH:MM:SS, ora
+                     locale) e poi avanza normalmente
+)";
+
+std::optional<std::map<std::string, std::string>> parse(int argc, char** argv) {
+  std::map<std::string, std::string> options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") return std::map<std::string, std::string>{{"--help", ""}};
+    const bool known = arg == "--config" || arg == "--state" || arg == "--maildir" ||
+                       arg == "--log-level" || arg == "--test-now";
+    if (!known || i + 1 >= argc) {
+      std::cerr << "scadenzariod: argomento non valido \"" << arg << "\"\n\n" << k_usage;
+      return std::nullopt;
+    }
+    options[arg] = argv[++i];
+  }
+  return options;
+}
+
+// Journald gets its own level prefixes; a terminal gets readable lines.
+void set_up_logging(const std::string& level) {
+  std::shared_ptr<spdlog::logger> logger;
+  if (std::getenv("JOURNAL_STREAM") != nullptr) {
+    logger = std::make_shared<spdlog::logger>("scadenzariod",
+                                              std::make_shared<spdlog::sinks::systemd_sink_mt>());
+    logger->set_pattern("%v");
+  } else {
+    logger = spdlog::stderr_color_mt("scadenzariod");
+    logger->set_pattern("%Y-%m-%d %H:%M:%S %^%l%$ %v");
+  }
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+}
+
+std::filesystem::path beside(const std::string& config_path, const std::string& path) {
+  const std::filesystem::path p = path;
+  return p.is_absolute() ? p : std::filesystem::path(config_path).parent_path() / p;
+}
+
+// The test clock's offset: the seconds from now to `text` read as local time.
+std::optional<std::chrono::seconds> test_offset(const std::string& text, const service::LocalClock& clock) {
+  const auto local = service::parse_local_time(text);
+  if (!local) return std::nullopt;
+  const int seconds = text.size() >= 19 ? std::atoi(text.substr(17, 2).c_str()) : 0;
+  return std::chrono::seconds{clock.instant(*local) + seconds - std::time(nullptr)};
+}
+
+int run(int argc, char** argv) {
+  const auto options = parse(argc, argv);
+  if (!options) return k_exit_invalid;
+  if (options->contains("--help")) {
+    std::cout << k_usage;
+    return k_exit_ok;
+  }
+  auto option = [&](const std::string& name, std::string fallback) {
+    const auto it = options->find(name);
+    return it == options->end() ? fallback : it->second;
+  };
+  set_up_logging(option("--log-level", "info"));
+  const char* env_config = std::getenv("SCADENZARIO_CONFIG");
+  const std::string config_path =
+      option("--config", env_config && *env_config ? env_config : "/etc/scadenzario/scadenzario.toml");
+
+  auto rules = load_rule_set(config_path);
+  if (!rules) {
+    for (const Diagnostic& error : rules.error()) spdlog::critical("{}", error.to_string());
+    return k_exit_invalid;
+  }
+  service::LocalClock clock(rules->config.time_zone);
+  if (options->contains("--test-now")) {
+    const auto offset = test_offset(options->at("--test-now"), clock);
+    if (!offset) {
+      spdlog::critical("--test-now: expected AAAA-MM-GGTHH:MM:SS");
+      return k_exit_invalid;
+    }
+    spdlog::warn("event=test-clock offset={}s: test use only", offset->count());
+    clock = service::LocalClock(rules->config.time_zone, *offset);
+  }
+
+  const auto state_path = option("--state", beside(config_path, rules->config.state_db).string());
+  auto store = store::Store::open(state_path, store::Store::Access::read_write);
+  if (!store) {
+    spdlog::critical("{}", store.error().message);
+    return k_exit_failure;
+  }
+  const Delivery& delivery = rules->config.delivery;
+  const auto maildir = option("--maildir", beside(config_path, delivery.maildir).string());
+  auto channel = notifiers::make_maildir_channel(maildir, Address{delivery.from_name, delivery.from_address});
+
+  boost::asio::io_context io;
+  service::Service service(io, service::ServiceOptions{.config_path = config_path}, *std::move(rules),
+                           *std::move(store), std::move(channel), clock);
+  service.start();
+  io.run();
+  spdlog::info("event=stopped");
+  return k_exit_ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    spdlog::critical("event=fatal error=\"{}\"", error.what());
+    return k_exit_failure;
+  }
+}

@@ -1,0 +1,265 @@
+#include "service/service.hpp"
+
+#include "config/rule_loader.hpp"
+#include "core/message.hpp"
+#include "core/planner.hpp"
+
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include <algorithm>
+#include <map>
+
+namespace scadenzario::service {
+
+namespace {
+
+constexpr int k_plan_window_days = 400;  // reminders run up to a year ahead; escalations behind
+
+store::OutboxEntry entry_of(const Notification& n) {
+  return store::OutboxEntry{.key = n.key(),
+                            .occurrence = n.occurrence->key(),
+                            .step = n.step->step->id,
+                            .member = n.member,
+                            .kind = std::string(to_string(n.kind)),
+                            .sequence = n.sequence,
+                            .recipient = n.recipient,
+                            .level = n.level,
+                            .planned_at = to_text(n.at),
+                            .late = n.late};
+}
+
+}  // namespace
+
+struct Service::Plan {
+  Calendar calendar;
+  std::vector<Occurrence> occurrences;
+  std::vector<std::vector<Occurrence>> prerequisites;
+  StepStates states;
+  std::map<std::string, std::size_t> index;  // occurrence key -> position
+
+  PlannerInput input(const RuleSet& rules) const {
+    return PlannerInput{rules, calendar, occurrences, prerequisites, states};
+  }
+};
+
+Service::Service(boost::asio::io_context& io, ServiceOptions options, RuleSet rules,
+                 store::Store store, std::unique_ptr<notifiers::Channel> channel, LocalClock clock)
+    : m_io(io), m_options(std::move(options)), m_rules(std::move(rules)), m_store(std::move(store)),
+      m_channel(std::move(channel)), m_clock(clock), m_timer(io), m_watchdog(io),
+      m_signals(io, SIGTERM, SIGINT, SIGHUP) {}
+
+void Service::start() {
+  m_signals.async_wait([this](const boost::system::error_code& e, int s) { on_signal(e, s); });
+  arm_watchdog();
+  wake();
+  sd_notify(0, "READY=1");
+  spdlog::info("event=ready rules={} acts={} state={}", m_options.config_path.string(),
+               m_rules.acts.size(), m_store.path().string());
+}
+
+Service::Plan Service::build_plan(const LocalTime& now) {
+  Plan plan{.calendar = Calendar(m_rules.config.calendar)};
+  plan.occurrences = expand_schedule(m_rules, plan.calendar, add_days(now.date, -k_plan_window_days),
+                                     add_days(now.date, k_plan_window_days));
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < plan.occurrences.size(); ++i) {
+    keys.push_back(plan.occurrences[i].key());
+    plan.index.emplace(keys.back(), i);
+    plan.prerequisites.push_back(prerequisites_of(m_rules, plan.calendar, plan.occurrences[i]));
+    for (const Occurrence& p : plan.prerequisites.back()) keys.push_back(p.key());
+  }
+  auto records = m_store.records(keys);
+  if (!records) throw std::runtime_error(records.error().message);
+  plan.states = StepStates(std::move(*records));
+  return plan;
+}
+
+bool Service::enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant) {
+  auto stored = m_store.last_run();
+  if (!stored) {
+    spdlog::error("event=store-error {}", stored.error().message);
+    return false;
+  }
+  std::optional<LocalTime> last = *stored ? parse_local_time(**stored) : std::nullopt;
+  std::vector<Notification> due;
+  if (!last) {
+    spdlog::info("event=first-run at={}: no backlog is sent for the time before", to_text(now));
+    last = now;
+  } else if (now < *last) {
+    spdlog::warn("event=clock-backward last_run={} now={}: nothing is sent twice", to_text(*last),
+                 to_text(now));
+  } else {
+    due = due_now(plan.input(m_rules), *last, now);
+  }
+  std::vector<store::OutboxEntry> entries;
+  for (const Notification& n : due) entries.push_back(entry_of(n));
+  auto added = m_store.enqueue(entries, utc_text(instant), to_text(std::max(*last, now)));
+  if (!added) {
+    spdlog::error("event=store-error {}", added.error().message);
+    return false;
+  }
+  if (*added > 0) spdlog::info("event=enqueued count={}", *added);
+  return true;
+}
+
+bool Service::deliver_pending(std::time_t instant) {
+  auto pending = m_store.pending_outbox();
+  if (!pending) {
+    spdlog::error("event=store-error {}", pending.error().message);
+    return false;
+  }
+  m_queue = pending->size();
+  if (pending->empty()) return true;
+  // The states are read again right before delivery: a step recorded meanwhile is skipped.
+  const Plan plan = build_plan(m_clock.local(instant));
+  std::vector<Notification> notifications;
+  const std::string at = utc_text(instant);
+  for (const store::OutboxEntry& entry : *pending) {
+    const auto found = plan.index.find(entry.occurrence);
+    const Occurrence* occurrence = found == plan.index.end() ? nullptr : &plan.occurrences[found->second];
+    const auto step = occurrence ? std::ranges::find(occurrence->steps, entry.step,
+                                                     [](const ScheduledStep& s) { return s.step->id; })
+                                 : std::vector<ScheduledStep>::const_iterator{};
+    const std::vector<std::string> key = {entry.key};
+    if (!occurrence || step == occurrence->steps.end()) {
+      spdlog::warn("event=dropped key={} reason=\"the rules no longer have this step\"", entry.key);
+      (void)m_store.finish(key, "dead", "", "the rules no longer have this step", at);
+      continue;
+    }
+    if (plan.states.find(entry.occurrence, entry.step, entry.member)) {
+      spdlog::info("event=skipped key={} reason=\"step recorded before delivery\"", entry.key);
+      (void)m_store.finish(key, "skipped", "", "step recorded before delivery", at);
+      continue;
+    }
+    const auto local = parse_local_time(entry.planned_at).value_or(m_clock.local(instant));
+    const auto step_index = static_cast<std::size_t>(step - occurrence->steps.begin());
+    notifications.push_back(Notification{
+        .kind = entry.kind == "reminder" ? NotificationKind::reminder : NotificationKind::escalation,
+        .occurrence = occurrence,
+        .step = &*step,
+        .member = entry.member,
+        .sequence = static_cast<int>(entry.sequence),
+        .recipient = entry.recipient,
+        .level = static_cast<int>(entry.level),
+        .at = local,
+        .days_left = days_between(local.date, step->due),
+        .late = entry.late,
+        .waiting_for = open_requirements(m_rules, *occurrence, step_index,
+                                         plan.prerequisites[found->second], plan.states)});
+  }
+  return send(notifications, at, instant);
+}
+
+bool Service::send(const std::vector<Notification>& notifications, const std::string& at,
+                   std::time_t instant) {
+  std::vector<std::string> undeliverable;
+  const auto messages =
+      compose_messages(m_rules, notifications, m_rules.config.delivery.digest, undeliverable);
+  for (const std::string& key : undeliverable) {
+    spdlog::error("event=dead key={} reason=\"nobody holds the recipient's role in the actors file\"", key);
+  }
+  (void)m_store.finish(undeliverable, "dead", "", "no people for the recipient's role", at);
+  bool all_done = true;
+  for (const Message& message : messages) {
+    const notifiers::DeliveryResult result = m_channel->deliver(message, instant);
+    std::string to;
+    for (const Address& a : message.to) to += (to.empty() ? "" : ",") + a.email;
+    using Outcome = notifiers::DeliveryResult::Outcome;
+    const std::string_view status = result.outcome == Outcome::delivered   ? "sent"
+                                    : result.outcome == Outcome::permanent ? "dead"
+                                                                           : "pending";
+    spdlog::log(result.outcome == Outcome::delivered ? spdlog::level::info : spdlog::level::err,
+                "event={} channel={} message={} keys={} to={} detail=\"{}\"",
+                status == "pending" ? "retry" : status, m_channel->name(), message.id,
+                message.keys.size(), to, result.detail);
+    auto finished = m_store.finish(message.keys, status, message.id, result.detail, at);
+    if (!finished) spdlog::error("event=store-error {}", finished.error().message);
+    all_done = all_done && result.outcome != Outcome::transient && finished.has_value();
+  }
+  if (auto remaining = m_store.pending_outbox()) m_queue = remaining->size();
+  return all_done;
+}
+
+void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
+  const auto next = next_notification_time(plan.input(m_rules), now);
+  std::optional<std::time_t> wake_at;
+  if (next) wake_at = m_clock.instant(*next);
+  const std::time_t retry_at = m_clock.now() + m_options.retry_delay.count();
+  if (retry && (!wake_at || retry_at < *wake_at)) wake_at = retry_at;
+  const std::string next_text = next ? format_it(*next) : std::string("nessuna");
+  notify_status(next_text);
+  if (!wake_at) {
+    spdlog::info("event=sleep next=none queue={}", m_queue);
+    return;
+  }
+  spdlog::info("event=sleep next=\"{}\" retry={} queue={}", next_text, retry, m_queue);
+  m_timer.expires_at(std::chrono::system_clock::from_time_t(*wake_at - m_clock.offset().count()));
+  m_timer.async_wait([this](const boost::system::error_code& error) {
+    if (!error) wake();
+  });
+}
+
+void Service::wake() {
+  const std::time_t instant = m_clock.now();
+  const LocalTime now = m_clock.local(instant);
+  try {
+    const Plan plan = build_plan(now);
+    bool ok = enqueue_due(plan, now, instant);
+    ok = deliver_pending(instant) && ok;
+    arm(plan, now, !ok);
+  } catch (const std::exception& error) {
+    // A store failure: nothing was half-written (every write is one transaction); try again.
+    spdlog::error("event=wake-failed error=\"{}\"", error.what());
+    m_timer.expires_after(m_options.retry_delay);
+    m_timer.async_wait([this](const boost::system::error_code& e) {
+      if (!e) wake();
+    });
+  }
+}
+
+void Service::on_signal(const boost::system::error_code& error, int signal) {
+  if (error) return;
+  if (signal == SIGHUP) {
+    reload();
+    m_signals.async_wait([this](const boost::system::error_code& e, int s) { on_signal(e, s); });
+    return;
+  }
+  spdlog::info("event=stop signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  sd_notify(0, "STOPPING=1");
+  m_timer.cancel();
+  m_watchdog.cancel();
+  m_signals.cancel();
+}
+
+void Service::reload() {
+  sd_notify(0, "RELOADING=1");
+  auto loaded = load_rule_set(m_options.config_path);
+  if (!loaded) {
+    for (const Diagnostic& error : loaded.error()) spdlog::error("event=reload-rejected {}", error.to_string());
+    spdlog::error("event=reload-rejected errors={}: the previous rules keep running", loaded.error().size());
+  } else {
+    m_rules = *std::move(loaded);
+    spdlog::info("event=reloaded acts={}", m_rules.acts.size());
+  }
+  sd_notify(0, "READY=1");
+  m_timer.cancel();
+  wake();
+}
+
+void Service::notify_status(const std::string& next) const {
+  sd_notify(0, ("STATUS=prossima notifica: " + next + "; in coda: " + std::to_string(m_queue)).c_str());
+}
+
+void Service::arm_watchdog() {
+  std::uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) <= 0) return;
+  m_watchdog.expires_after(std::chrono::microseconds{usec / 2});
+  m_watchdog.async_wait([this](const boost::system::error_code& error) {
+    if (error) return;
+    sd_notify(0, "WATCHDOG=1");
+    arm_watchdog();
+  });
+}
+
+}  // namespace scadenzario::service

@@ -1,0 +1,64 @@
+// scadenzariod's event loop. On every wake-up: plan what is due since the last run and
+// enqueue it into the outbox in one transaction (exactly once per key); deliver the
+// pending entries, reading each step's state again just before; then sleep on one
+// timer until the next notification. Nothing polls: with nothing due the process waits
+// in the kernel until the timer or a signal. SIGHUP reloads the rules (all or nothing),
+// SIGTERM and SIGINT stop cleanly.
+#pragma once
+
+#include "core/rule_set.hpp"
+#include "notifiers/channel.hpp"
+#include "service/local_clock.hpp"
+#include "store/store.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace scadenzario::service {
+
+struct ServiceOptions {
+  std::filesystem::path config_path;
+  std::chrono::seconds retry_delay{60};  // after a transient delivery failure
+};
+
+class Service {
+public:
+  Service(boost::asio::io_context& io, ServiceOptions options, RuleSet rules, store::Store store,
+          std::unique_ptr<notifiers::Channel> channel, LocalClock clock);
+
+  // Arms the signals and runs the first wake-up; io.run() does the rest.
+  void start();
+
+private:
+  struct Plan;
+
+  void wake();
+  Plan build_plan(const LocalTime& now);
+  bool send(const std::vector<Notification>& notifications, const std::string& at, std::time_t instant);
+  bool enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant);
+  bool deliver_pending(std::time_t instant);
+  void arm(const Plan& plan, const LocalTime& now, bool retry);
+  void on_signal(const boost::system::error_code& error, int signal);
+  void reload();
+  void notify_status(const std::string& next) const;
+  void arm_watchdog();
+
+  boost::asio::io_context& m_io;
+  ServiceOptions m_options;
+  RuleSet m_rules;
+  store::Store m_store;
+  std::unique_ptr<notifiers::Channel> m_channel;
+  LocalClock m_clock;
+  boost::asio::system_timer m_timer;
+  boost::asio::steady_timer m_watchdog;
+  boost::asio::signal_set m_signals;
+  std::size_t m_queue = 0;
+};
+
+}  // namespace scadenzario::service

@@ -1,0 +1,39 @@
+// A delivery channel: hands one message to a peer (a Maildir, an SMTP server, a webhook
+// receiver) and says whether the peer accepted it. The service owns the outbox and the
+// retries; a channel makes one attempt per call and never throws for a failure the
+// world can cause (a full disk, a refused connection): it reports it.
+#pragma once
+
+#include "core/message.hpp"
+
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace scadenzario::notifiers {
+
+struct DeliveryResult {
+  // delivered: the peer has the message (or already had it: same id).
+  // transient: try again later (network, full disk, permissions an administrator fixes).
+  // permanent: this message will never be accepted; dead-letter it.
+  enum class Outcome { delivered, transient, permanent };
+
+  Outcome outcome = Outcome::delivered;
+  std::string detail;  // for the log: where it went, or what failed and why
+};
+
+std::string_view to_string(DeliveryResult::Outcome outcome);
+
+class Channel {
+public:
+  virtual ~Channel() = default;
+
+  // A short stable name for logs and configuration ("maildir", "smtp", "webhook").
+  virtual std::string_view name() const = 0;
+
+  // Makes one attempt to deliver `message`; `now` dates it. Delivering a message whose
+  // id the peer already has is not an error: channels are idempotent on Message::id.
+  virtual DeliveryResult deliver(const Message& message, std::time_t now) = 0;
+};
+
+}  // namespace scadenzario::notifiers

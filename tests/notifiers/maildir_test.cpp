@@ -1,0 +1,222 @@
+// The Maildir channel on a real temporary directory: a message appears whole in new/,
+// nothing stays in tmp/, delivering it again writes nothing, and a folder it cannot
+// write to gives a clear result instead of an exception.
+#include "notifiers/maildir_channel.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace scadenzario::notifiers {
+namespace {
+
+namespace fs = std::filesystem;
+using Outcome = DeliveryResult::Outcome;
+
+constexpr std::time_t k_now = 1801555200;  // 2027-02-02 08:00:00 UTC
+
+// A fresh directory under the system's temporary directory, removed with its contents.
+class TemporaryDirectory {
+public:
+  TemporaryDirectory() {
+    std::string pattern = (fs::temp_directory_path() / "scadenzario-maildir-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    m_path = pattern;
+  }
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+  ~TemporaryDirectory() {
+    std::error_code ignored;
+    fs::permissions(m_path, fs::perms::owner_all, fs::perm_options::add, ignored);
+    for (const char* sub : {"", "/tmp", "/new", "/cur"}) {
+      fs::permissions(m_path.string() + "/Maildir" + sub, fs::perms::owner_all, fs::perm_options::add, ignored);
+    }
+    fs::remove_all(m_path, ignored);
+  }
+
+  const fs::path& path() const { return m_path; }
+
+private:
+  fs::path m_path;
+};
+
+Message message(std::string id = "0123456789abcdef") {
+  return Message{.id = std::move(id),
+                 .keys = {"piano/2027/approva//reminder/2/giunta"},
+                 .to = {{"Anna Neri", "anna@example.it"}},
+                 .subject = "[Scadenzario] Piano della performance: APPROVA entro il 29/01/2027 (tra 2 giorni)",
+                 .body = "Promemoria: il passo scade tra 2 giorni.\n"};
+}
+
+std::vector<std::string> names_in(const fs::path& directory) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(directory)) names.push_back(entry.path().filename().string());
+  std::ranges::sort(names);
+  return names;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+fs::perms permissions_of(const fs::path& path) { return fs::status(path).permissions() & fs::perms::all; }
+
+// Delivers `m` as an unprivileged user when the test runs as root (root writes anywhere),
+// in a child process; returns the outcome and its detail.
+DeliveryResult deliver_unprivileged(Channel& channel, const Message& m) {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(2);
+    const DeliveryResult result = channel.deliver(m, k_now);
+    const std::string report = std::to_string(static_cast<int>(result.outcome)) + result.detail;
+    const bool written = ::write(pipe_fds[1], report.data(), report.size()) == static_cast<ssize_t>(report.size());
+    ::_exit(written ? 0 : 3);
+  }
+  ::close(pipe_fds[1]);
+  std::string report;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) report.append(buffer, static_cast<std::size_t>(n));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(!report.empty());
+  return DeliveryResult{static_cast<Outcome>(report[0] - '0'), report.substr(1)};
+}
+
+}  // namespace
+
+TEST_CASE("maildir channel: creates the folder with tmp/, new/ and cur/, private to its owner",
+          "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "state" / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  CHECK(channel->name() == "maildir");
+  for (const char* sub : {"tmp", "new", "cur"}) {
+    CHECK(fs::is_directory(maildir / sub));
+    CHECK((permissions_of(maildir / sub) & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+  }
+}
+
+TEST_CASE("maildir channel: a message appears whole in new/, named after its id; tmp/ is left empty",
+          "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  const DeliveryResult result = channel->deliver(message(), k_now);
+  CHECK(result.outcome == Outcome::delivered);
+  CHECK(result.detail == "delivered to " + (maildir / "new" / "0123456789abcdef.scadenzario").string());
+  CHECK(names_in(maildir / "new") == std::vector<std::string>{"0123456789abcdef.scadenzario"});
+  CHECK(names_in(maildir / "tmp").empty());
+  CHECK(names_in(maildir / "cur").empty());
+  const std::string text = read_file(maildir / "new" / "0123456789abcdef.scadenzario");
+  CHECK(text.starts_with("From: Scadenzario <scadenzario@localhost>\r\nTo: Anna Neri <anna@example.it>\r\n"));
+  CHECK(text.find("Message-ID: <0123456789abcdef@scadenzario>\r\n") != std::string::npos);
+  CHECK(text.ends_with("\r\n\r\nPromemoria: il passo scade tra 2 giorni.\r\n"));
+  CHECK(permissions_of(maildir / "new" / "0123456789abcdef.scadenzario") ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+}
+
+TEST_CASE("maildir channel: delivering the same message again writes nothing and says so", "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  REQUIRE(channel->deliver(message(), k_now).outcome == Outcome::delivered);
+  const fs::path file = maildir / "new" / "0123456789abcdef.scadenzario";
+  const std::string first = read_file(file);
+
+  const DeliveryResult again = channel->deliver(message(), k_now + 3600);  // a later Date
+  CHECK(again.outcome == Outcome::delivered);
+  CHECK(again.detail == "already delivered as " + file.string() + "; nothing written");
+  CHECK(names_in(maildir / "new") == std::vector<std::string>{"0123456789abcdef.scadenzario"});
+  CHECK(names_in(maildir / "tmp").empty());
+  CHECK(read_file(file) == first);
+}
+
+TEST_CASE("maildir channel: a message a mail client has read (moved to cur/ with flags) is not "
+          "delivered again", "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  REQUIRE(channel->deliver(message(), k_now).outcome == Outcome::delivered);
+  const fs::path read = maildir / "cur" / "0123456789abcdef.scadenzario:2,S";
+  fs::rename(maildir / "new" / "0123456789abcdef.scadenzario", read);
+
+  const DeliveryResult again = channel->deliver(message(), k_now);
+  CHECK(again.outcome == Outcome::delivered);
+  CHECK(again.detail == "already delivered as " + read.string() + "; nothing written");
+  CHECK(names_in(maildir / "new").empty());
+}
+
+TEST_CASE("maildir channel: different messages are different files", "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  CHECK(channel->deliver(message("00000000000000aa"), k_now).outcome == Outcome::delivered);
+  CHECK(channel->deliver(message("00000000000000bb"), k_now).outcome == Outcome::delivered);
+  CHECK(names_in(maildir / "new") ==
+        std::vector<std::string>{"00000000000000aa.scadenzario", "00000000000000bb.scadenzario"});
+}
+
+TEST_CASE("maildir channel: a read-only folder is a transient failure naming the file and the "
+          "reason", "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  // Readable and searchable by all (the test may drop to an unprivileged user), writable by none.
+  fs::permissions(root.path(), fs::perms::all & ~(fs::perms::group_write | fs::perms::others_write));
+  for (const char* sub : {"", "/tmp", "/new", "/cur"}) {
+    fs::permissions(maildir.string() + sub, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                                fs::perms::group_exec | fs::perms::others_read |
+                                                fs::perms::others_exec);
+  }
+  const DeliveryResult result = deliver_unprivileged(*channel, message());
+  CHECK(result.outcome == Outcome::transient);
+  CHECK(result.detail ==
+        "cannot create " + (maildir / "tmp" / "0123456789abcdef.scadenzario").string() + ": Permission denied");
+  CHECK(names_in(maildir / "new").empty());
+  CHECK(names_in(maildir / "tmp").empty());
+}
+
+TEST_CASE("maildir channel: a folder whose new/ is not a directory is a transient failure",
+          "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  fs::create_directories(maildir);
+  std::ofstream(maildir / "new") << "not a directory";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  const DeliveryResult result = channel->deliver(message(), k_now);
+  CHECK(result.outcome == Outcome::transient);
+  CHECK(result.detail == "cannot use " + (maildir / "new").string() + ": Not a directory");
+}
+
+TEST_CASE("maildir channel: a message that cannot be rendered is a permanent failure; nothing is "
+          "written", "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
+  Message bad = message();
+  bad.subject += "\r\nBcc: someone@example.it";
+  const DeliveryResult result = channel->deliver(bad, k_now);
+  CHECK(result.outcome == Outcome::permanent);
+  CHECK(result.detail == "cannot render message 0123456789abcdef: Subject contains a line break (CR or LF)");
+  CHECK(names_in(maildir / "new").empty());
+  CHECK(names_in(maildir / "tmp").empty());
+}
+
+}  // namespace scadenzario::notifiers
