@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""scadenzariod at rest: start-up to READY=1, resident memory, and system calls while idle.
+
+Starts the real service on the default rules (state and Maildir in a temporary
+directory) with NOTIFY_SOCKET pointing at a socket of this script, so READY=1 is timed
+as systemd would see it; then reads VmRSS and VmHWM from /proc and counts the system
+calls of the idle process with `strace -c` for IDLE seconds.
+
+  bench/service_bench.py [BUILD_DIR=build] [RUNS=20] [IDLE=60]
+"""
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build"
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+IDLE = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+DAEMON = BUILD / "daemon" / "scadenzariod"
+
+
+def start(tmp, notify_path):
+    env = dict(os.environ, NOTIFY_SOCKET=str(notify_path))
+    return subprocess.Popen([str(DAEMON), "--config", str(ROOT / "rules" / "scadenzario.toml"),
+                             "--state", str(tmp / "state.db"), "--maildir", str(tmp / "Maildir"),
+                             "--log-level", "warn"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def wait_ready(sock):
+    while True:
+        data = sock.recv(4096).decode()
+        if "READY=1" in data.split("\n"):
+            return
+
+
+def memory(pid):
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return fields["VmRSS"], fields["VmHWM"]
+
+
+with tempfile.TemporaryDirectory() as directory:
+    tmp = Path(directory)
+    notify_path = tmp / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(notify_path))
+    sock.settimeout(10)
+    times = []
+    for run in range(RUNS):
+        began = time.perf_counter()
+        process = start(tmp, notify_path)
+        wait_ready(sock)
+        times.append((time.perf_counter() - began) * 1000)
+        if run < RUNS - 1:
+            process.terminate()
+            process.wait()
+    rss, hwm = memory(process.pid)
+    print(f"start-up to READY=1     median {statistics.median(times):.1f} ms, "
+          f"min {min(times):.1f} ms, max {max(times):.1f} ms ({RUNS} runs, default rules)")
+    print(f"resident memory         VmRSS {rss}, peak VmHWM {hwm}")
+    if shutil.which("strace"):
+        trace = subprocess.run(["timeout", "-s", "INT", str(IDLE), "strace", "-f", "-c", "-p",
+                                str(process.pid)], capture_output=True, text=True)
+        total = [l for l in trace.stderr.splitlines() if l.strip().endswith("total")]
+        calls = int(total[0].split()[2]) if total else 0
+        print(f"idle system calls       {calls} in {IDLE} s (strace -f -c -p PID)")
+    else:
+        print("idle system calls       strace not installed")
+    process.terminate()
+    print(f"exit status on SIGTERM  {process.wait()}")
