@@ -18,7 +18,7 @@ struct DeliveryResult {
   // permanent: this message will never be accepted; dead-letter it.
   enum class Outcome { delivered, transient, permanent };
 
-  Outcome outcome = Outcome::delivered;
+  Outcome outcome = Outcome::transient;  // a result nobody filled in is not a delivery
   std::string detail;  // for the log: where it went, or what failed and why
 };
 

@@ -102,7 +102,9 @@ public:
 
   DeliveryResult deliver(const Message& message, std::time_t now) override {
     const auto rendered = render_rfc5322(message, m_from, now);
-    if (!rendered) return {Outcome::permanent, "cannot render message " + message.id + ": " + rendered.error()};
+    if (!rendered) {
+      return {Outcome::permanent, "cannot render message " + message.id + ": " + rendered.error()};
+    }
     if (auto ready = ensure_directories(); !ready) return {Outcome::transient, ready.error()};
     // Maildir names hold no ':' (it starts the flags) nor '/': the id is letters and digits.
     const std::string name = message.id + ".scadenzario";
@@ -120,7 +122,8 @@ private:
     if (!parent.empty() && !fs::exists(parent, error)) fs::create_directories(parent, error);
     if (error) return failure("cannot create directory", parent, error.value());
     bool created = false;
-    for (const fs::path& directory : {m_maildir, m_maildir / "tmp", m_maildir / "new", m_maildir / "cur"}) {
+    for (const fs::path& directory :
+         {m_maildir, m_maildir / "tmp", m_maildir / "new", m_maildir / "cur"}) {
       const auto made = make_directory(directory);
       if (!made) return std::unexpected(made.error());
       created = created || *made;
@@ -136,7 +139,8 @@ private:
     for (const fs::path& path : {m_maildir / "new" / name, m_maildir / "cur" / name}) {
       if (fs::exists(path, error)) return path;
     }
-    for (fs::directory_iterator it(m_maildir / "cur", error), end; !error && it != end; it.increment(error)) {
+    for (fs::directory_iterator it(m_maildir / "cur", error), end; !error && it != end;
+         it.increment(error)) {
       if (it->path().filename().string().starts_with(name + ":")) return it->path();
     }
     return std::nullopt;

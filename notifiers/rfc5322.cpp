@@ -58,7 +58,8 @@ std::size_t fitting_prefix(std::string_view text, std::size_t room) {
 // space) so that lines stay within k_line_limit where tokens allow.
 class HeaderField {
 public:
-  explicit HeaderField(std::string_view name) : m_text(std::string(name) + ":"), m_column(m_text.size()) {}
+  explicit HeaderField(std::string_view name)
+      : m_text(std::string(name) + ":"), m_column(m_text.size()) {}
 
   // Appends " token", on a new line if it would pass the limit.
   void token(std::string_view text) {
@@ -169,9 +170,11 @@ std::string unstructured_field(std::string_view name, std::string_view value) {
 }
 
 std::string rfc5322_date(std::time_t now) {
-  static constexpr std::array<const char*, 7> k_days = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> k_months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 7> k_days = {"Sun", "Mon", "Tue", "Wed",
+                                                        "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 12> k_months = {"Jan", "Feb", "Mar", "Apr",
+                                                           "May", "Jun", "Jul", "Aug",
+                                                           "Sep", "Oct", "Nov", "Dec"};
   std::tm utc{};
   gmtime_r(&now, &utc);
   char text[40];

@@ -87,7 +87,8 @@ std::optional<Message> compose(const RuleSet& rules, std::vector<const Notificat
 }
 
 // Splits `due` into the notifications of each message, in order of first appearance.
-std::vector<std::vector<const Notification*>> group(const std::vector<Notification>& due, bool digest) {
+std::vector<std::vector<const Notification*>> group(const std::vector<Notification>& due,
+                                                    bool digest) {
   std::vector<std::vector<const Notification*>> groups;
   std::map<std::tuple<std::string, LocalTime>, std::size_t> index;
   for (const Notification& n : due) {

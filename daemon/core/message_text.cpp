@@ -129,7 +129,8 @@ std::string notification_subject_it(const RuleSet& rules, const Notification& n)
   return subject;
 }
 
-std::string message_subject_it(const RuleSet& rules, const std::vector<const Notification*>& items) {
+std::string message_subject_it(const RuleSet& rules,
+                               const std::vector<const Notification*>& items) {
   const std::string first = notification_subject_it(rules, *items.front());
   if (items.size() == 1) return std::string(k_prefix) + first;
   return std::string(k_prefix) + std::to_string(items.size()) + " scadenze, la prima: " + first;
@@ -163,7 +164,8 @@ std::string headline_it(const RuleSet& rules, const Notification& n, bool copied
     if (copied) text += " In copia chi deve compierlo.";
   }
   if (n.late) {
-    text += " Questo messaggio era previsto per il " + format_it(n.at) + " ed è inviato in ritardo.";
+    text += " Questo messaggio era previsto per il " + format_it(n.at) +
+            " ed è inviato in ritardo.";
   }
   return text;
 }
@@ -172,7 +174,8 @@ std::string due_it(const Notification& n) {
   const std::string state = n.kind == NotificationKind::escalation || n.days_left < 0
                                 ? lateness_it(n)
                                 : countdown_it(n.days_left);
-  return std::string(weekday_name_it(n.step->due)) + " " + format_it(n.step->due) + " (" + state + ")";
+  const Date due = n.step->due;
+  return std::string(weekday_name_it(due)) + " " + format_it(due) + " (" + state + ")";
 }
 
 std::string requirement_it(const Occurrence& occurrence, const OpenRequirement& requirement) {
@@ -180,7 +183,8 @@ std::string requirement_it(const Occurrence& occurrence, const OpenRequirement& 
     return requirement.title + " (atto presupposto, " + requirement.occurrence + ")";
   }
   const Step* step = occurrence.act->find_step(requirement.step);
-  return requirement.title + ": " + (step ? step->action : requirement.step) + " (passo precedente)";
+  const std::string& action = step ? step->action : requirement.step;
+  return requirement.title + ": " + action + " (passo precedente)";
 }
 
 void append_requirements(std::string& out, const Notification& n) {
@@ -239,8 +243,8 @@ std::string message_body_it(const RuleSet& rules, const std::vector<const Notifi
   if (!rules.config.name.empty()) append_wrapped(out, rules.config.name, 0);
   out += "Ciclo di gestione della performance\n\n";
   if (items.size() > 1) {
-    append_wrapped(out, std::to_string(items.size()) +
-                            " passi del ciclo richiedono attenzione; eccoli dal più urgente.", 0);
+    const std::string count = std::to_string(items.size());
+    append_wrapped(out, count + " passi del ciclo richiedono attenzione; eccoli dal più urgente.", 0);
     out += '\n';
   }
   for (std::size_t i = 0; i < items.size(); ++i) {

@@ -50,7 +50,7 @@ std::vector<std::string> messages(const Diagnostics& errors) {
 
 }  // namespace
 
-TEST_CASE("load_rule_set: rule files load in name order; hidden and other files are skipped",
+TEST_CASE("load_rule_set: rule files load in name order, hidden and other files are skipped",
           "[loader]") {
   TempDir dir;
   dir.write("scadenzario.toml", k_config);

@@ -180,7 +180,7 @@ std::size_t display_width(std::string_view line) {
       line, [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
 }
 
-TEST_CASE("compose_messages: a reminder goes to the step's role; the subject says act, action, "
+TEST_CASE("compose_messages: a reminder goes to the step's role, the subject says act, action, "
           "due date and days left", "[message]") {
   const Fixture f;
   const auto messages = compose(f, {f.reminder("piano", 1, at(2027, 1, 27))});
@@ -306,7 +306,7 @@ TEST_CASE("compose_messages: the same role at two instants gets two messages", "
   CHECK(messages.size() == 2);
 }
 
-TEST_CASE("compose_messages: a role with nobody in it gets no message; its keys are reported",
+TEST_CASE("compose_messages: a role with nobody in it gets no message, its keys are reported",
           "[message]") {
   const Fixture f;
   std::vector<std::string> undeliverable = {"earlier"};
@@ -407,7 +407,7 @@ TEST_CASE("message body: a proroga shows the new date, the original one and the 
                              "                Proroga disposta dal Ministero con nota n. 123/2027\n"));
 }
 
-TEST_CASE("message body: a monthly act names its month; the command takes --period", "[message]") {
+TEST_CASE("message body: a monthly act names its month, the command takes --period", "[message]") {
   const Fixture f;
   const auto messages = compose(f, {f.reminder("aggiornamento", 0, at(2027, 1, 25))});
   REQUIRE(messages.size() == 1);
@@ -415,7 +415,7 @@ TEST_CASE("message body: a monthly act names its month; the command takes --peri
   CHECK_THAT(messages[0].body, Catch::Contains("  scadenzario done aggiornamento aggiorna --period 2027-01 --ref \"…\"\n"));
 }
 
-TEST_CASE("done_command: deadline, year and member; too long a command is split before its options",
+TEST_CASE("done_command: deadline, year and member, too long a command is split before its options",
           "[message]") {
   const Fixture f;
   const Notification n = f.escalation("report", 0, at(2027, 5, 16), "giunta", 2, "anna");

@@ -107,13 +107,15 @@ TEST_CASE("maildir channel: creates the folder with tmp/, new/ and cur/, private
   const fs::path maildir = root.path() / "state" / "Maildir";
   const auto channel = make_maildir_channel(maildir, Address{"Scadenzario", "scadenzario@localhost"});
   CHECK(channel->name() == "maildir");
+  CHECK(to_string(Outcome::delivered) == "delivered");  // as the service logs it
+  CHECK(to_string(DeliveryResult{}.outcome) == "transient");  // unset is not delivered
   for (const char* sub : {"tmp", "new", "cur"}) {
     CHECK(fs::is_directory(maildir / sub));
     CHECK((permissions_of(maildir / sub) & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
   }
 }
 
-TEST_CASE("maildir channel: a message appears whole in new/, named after its id; tmp/ is left empty",
+TEST_CASE("maildir channel: a message appears whole in new/, named after its id, tmp/ is left empty",
           "[maildir]") {
   const TemporaryDirectory root;
   const fs::path maildir = root.path() / "Maildir";
@@ -205,7 +207,7 @@ TEST_CASE("maildir channel: a folder whose new/ is not a directory is a transien
   CHECK(result.detail == "cannot use " + (maildir / "new").string() + ": Not a directory");
 }
 
-TEST_CASE("maildir channel: a message that cannot be rendered is a permanent failure; nothing is "
+TEST_CASE("maildir channel: a message that cannot be rendered is a permanent failure, nothing is "
           "written", "[maildir]") {
   const TemporaryDirectory root;
   const fs::path maildir = root.path() / "Maildir";
