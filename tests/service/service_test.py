@@ -129,7 +129,12 @@ def test_reload(root):
     daemon.process.send_signal(signal.SIGHUP)
     check(daemon.wait_for_log("event=reloaded"), "SIGHUP with good rules reloads them")
 
-    # Idle: the next notification is far away; the process makes no system calls.
+    # Idle: the next notification is far away; the process makes no system calls. Wait
+    # for the reload's wake-up to finish (its closing "sleep" line), then trace.
+    deadline = time.time() + 10
+    while (root / "daemon.log").read_text().count("event=sleep") < 3 and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
     if shutil.which("strace"):
         trace = subprocess.run(["timeout", "-s", "INT", "3", "strace", "-f", "-c", "-p",
                                 str(daemon.process.pid)], capture_output=True, text=True)
