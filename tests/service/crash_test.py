@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""kill -9 during a burst: every notification is delivered, none twice.
+
+500 acts fall due at the same instant, one reminder each, one message each (digest
+off). The real `scadenzariod` is killed with SIGKILL at random instants while it
+delivers, restarted, and killed again, until the outbox is empty. Then every key must
+be in exactly one message of the Maildir, and the outbox must say sent for all.
+Usage: crash_test.py PATH_TO_SCADENZARIOD [SEED]
+"""
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DAEMON = sys.argv[1]
+random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 20270215)
+ACTS = 500
+failures = []
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what, flush=True)
+    if not condition:
+        failures.append(what)
+
+
+def write_rules(root):
+    (root / "rules.d").mkdir(parents=True)
+    (root / "scadenzario.toml").write_text(
+        'name = "Camera di prova"\nrules_dir = "rules.d"\n'
+        '[delivery]\ndigest = false\n[reminders]\nlead_days = [0]\n', encoding="utf-8")
+    acts = ['[[actor]]\nid = "giunta"\ntitle = "Giunta"\n\n'
+            '[[person]]\nid = "lgreco"\nname = "Laura Greco"\nemail = "laura.greco@example.it"\n'
+            'roles = ["giunta"]\n']
+    for i in range(ACTS):
+        acts.append(f'[[act]]\nid = "atto-{i:03d}"\ntitle = "Atto {i:03d}"\nphase = 1\n'
+                    f'purpose = "Prova"\nlegal_basis = "Prova"\ndue = "02-15"\n'
+                    f'  [[act.step]]\n  actor = "giunta"\n  action = "APPROVA"\n')
+    (root / "rules.d" / "10-atti.toml").write_text("\n".join(acts), encoding="utf-8")
+
+
+def start(root, now):
+    log = open(root / "daemon.log", "ab")
+    return subprocess.Popen([DAEMON, "--config", str(root / "scadenzario.toml"), "--state",
+                             str(root / "state.db"), "--maildir", str(root / "Maildir"),
+                             "--test-now", now, "--log-level", "warn"], stdout=log, stderr=log)
+
+
+def pending(root):
+    try:
+        with sqlite3.connect(root / "state.db", timeout=10) as db:
+            rows = db.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
+    except sqlite3.OperationalError:
+        return None
+    return dict(rows)
+
+
+with tempfile.TemporaryDirectory() as directory:
+    root = Path(directory)
+    write_rules(root)
+    kills = 0
+    # The first start is just before 09:00 on Monday 15/02/2027, when all 500 fall due:
+    # wait for the enqueue, then kill at random instants of the delivery.
+    process = start(root, "2027-02-15T08:59:59")
+    deadline = time.time() + 15
+    while not (pending(root) or {}).get("pending") and time.time() < deadline:
+        time.sleep(0.005)
+    for round_ in range(60):
+        time.sleep(random.uniform(0.0, 0.08))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills += 1
+        if (pending(root) or {}).get("sent", 0) == ACTS:
+            break
+        process = start(root, "2027-02-15T09:00:10")
+        time.sleep(0.03)  # let it open the store and start delivering
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    counts = pending(root) or {}
+    check(kills >= 3, f"the service was killed with SIGKILL {kills} times during the burst")
+    check(counts.get("sent", 0) == ACTS, f"the outbox says all {ACTS} sent ({counts})")
+    keys = []
+    for path in (root / "Maildir" / "new").iterdir():
+        text = path.read_text(encoding="utf-8", errors="replace").replace("=\n", "")
+        keys += re.findall(r"atto-\d{3}/2027/approva//reminder/0/giunta", text)
+    check(len(set(keys)) == ACTS, f"every notification delivered: {len(set(keys))} of {ACTS} keys")
+    check(len(keys) == len(set(keys)), f"none twice: {len(keys)} deliveries of {len(set(keys))} keys")
+    complete = [p.name for p in (root / "Maildir" / "new").iterdir()
+                if p.read_bytes().rstrip().endswith(b"Messaggio automatico di scadenzario.")]
+    check(len(complete) == len(list((root / "Maildir" / "new").iterdir())),
+          "every file in new/ is a whole message (a kill leaves partial files only in tmp/)")
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
