@@ -146,8 +146,37 @@ def test_reload(root):
     check(daemon.stop() == 0, "reload test: SIGTERM gives status 0")
 
 
+def test_done_before_delivery(root):
+    # new/ is a file: delivery fails (transient) and the reminders stay in the outbox.
+    maildir = root / "Maildir"
+    for folder in ["tmp", "cur"]:
+        (maildir / folder).mkdir(parents=True)
+    (maildir / "new").write_text("not a folder")
+    daemon = Daemon(root, "2027-01-07T08:59:58")
+    check(daemon.wait_for_log("event=retry", timeout=20), "a failed delivery is kept for a retry")
+    check(sorted(status for _, status in outbox(root)) == ["pending", "pending"],
+          "both reminders wait in the outbox")
+    done = subprocess.run([CLI, "--config", str(root / "rules" / "scadenzario.toml"), "--state",
+                           str(root / "state.db"), "done", "piano-performance", "predispone",
+                           "--year", "2027", "--ref", "Determinazione SG n. 1"],
+                          capture_output=True, text=True)
+    check(done.returncode == 0, "the step is recorded from the command line meanwhile: " + done.stderr)
+    (maildir / "new").unlink()
+    (maildir / "new").mkdir()
+    daemon.process.send_signal(signal.SIGHUP)  # wakes it now instead of at the retry
+    check(daemon.wait_for_log("event=skipped"), "the recorded step's reminder is skipped")
+    check(daemon.wait_for_log("event=sent"), "the other reminder is delivered")
+    rows = dict(outbox(root))
+    check(rows.get("piano-performance/2027/predispone//reminder/1/segretario_generale") == "skipped",
+          "the outbox says skipped for the step done before delivery")
+    delivered = messages(root)
+    check(len(delivered) == 1 and "PIAO" in str(delivered[0]["Subject"]),
+          "only the other reminder reaches the Maildir")
+    check(daemon.stop() == 0, "done-before-delivery test: SIGTERM gives status 0")
+
+
 with tempfile.TemporaryDirectory() as directory:
-    for test in [test_delivery_restart_and_clock, test_reload]:
+    for test in [test_delivery_restart_and_clock, test_reload, test_done_before_delivery]:
         root = Path(directory) / test.__name__
         shutil.copytree(SOURCE / "rules", root / "rules")
         test(root)
