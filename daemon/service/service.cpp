@@ -37,6 +37,7 @@ struct Service::Plan {
   std::vector<std::vector<Occurrence>> prerequisites;
   StepStates states;
   std::map<std::string, std::size_t> index;  // occurrence key -> position
+  std::vector<std::string> keys;             // of the occurrences and their prerequisites
 
   PlannerInput input(const RuleSet& rules) const {
     return PlannerInput{rules, calendar, occurrences, prerequisites, states};
@@ -69,10 +70,15 @@ Service::Plan Service::build_plan(const LocalTime& now) {
     plan.prerequisites.push_back(prerequisites_of(m_rules, plan.calendar, plan.occurrences[i]));
     for (const Occurrence& p : plan.prerequisites.back()) keys.push_back(p.key());
   }
-  auto records = m_store.records(keys);
+  plan.keys = std::move(keys);
+  refresh_states(plan);
+  return plan;
+}
+
+void Service::refresh_states(Plan& plan) {
+  auto records = m_store.records(plan.keys);
   if (!records) throw std::runtime_error(records.error().message);
   plan.states = StepStates(std::move(*records));
-  return plan;
 }
 
 bool Service::enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant) {
@@ -103,7 +109,7 @@ bool Service::enqueue_due(const Plan& plan, const LocalTime& now, std::time_t in
   return true;
 }
 
-bool Service::deliver_pending(std::time_t instant) {
+bool Service::deliver_pending(Plan& plan, std::time_t instant) {
   auto pending = m_store.pending_outbox();
   if (!pending) {
     spdlog::error("event=store-error {}", pending.error().message);
@@ -112,7 +118,7 @@ bool Service::deliver_pending(std::time_t instant) {
   m_queue = pending->size();
   if (pending->empty()) return true;
   // The states are read again right before delivery: a step recorded meanwhile is skipped.
-  const Plan plan = build_plan(m_clock.local(instant));
+  refresh_states(plan);
   std::vector<Notification> notifications;
   const std::string at = utc_text(instant);
   for (const store::OutboxEntry& entry : *pending) {
@@ -204,9 +210,9 @@ void Service::wake() {
   const std::time_t instant = m_clock.now();
   const LocalTime now = m_clock.local(instant);
   try {
-    const Plan plan = build_plan(now);
+    Plan plan = build_plan(now);
     bool ok = enqueue_due(plan, now, instant);
-    ok = deliver_pending(instant) && ok;
+    ok = deliver_pending(plan, instant) && ok;
     arm(plan, now, !ok);
   } catch (const std::exception& error) {
     // A store failure: nothing was half-written (every write is one transaction); try again.

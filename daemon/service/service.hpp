@@ -42,7 +42,8 @@ private:
   Plan build_plan(const LocalTime& now);
   bool send(const std::vector<Notification>& notifications, const std::string& at, std::time_t instant);
   bool enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant);
-  bool deliver_pending(std::time_t instant);
+  bool deliver_pending(Plan& plan, std::time_t instant);
+  void refresh_states(Plan& plan);
   void arm(const Plan& plan, const LocalTime& now, bool retry);
   void on_signal(const boost::system::error_code& error, int signal);
   void reload();
