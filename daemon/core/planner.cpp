@@ -45,30 +45,47 @@ std::int64_t minutes_since_epoch(const LocalTime& time) {
          time.time_of_day.count();
 }
 
-// Generates the notifications of one open step (one member) inside (from, to].
+// One instant at which an open step (one member) is notified, before it is dressed as a
+// Notification: planning a year ahead for thousands of acts makes only these.
+struct Slot {
+  NotificationKind kind = NotificationKind::reminder;
+  int sequence = 0;
+  std::string_view recipient;
+  int level = 0;
+  Date day;
+};
+
+// Generates the slots of one step (one member) up to a day, in no particular order.
 class StepPlanner {
 public:
   StepPlanner(const PlannerInput& input, const Occurrence& occurrence, const ScheduledStep& step,
-              std::string member, std::vector<OpenRequirement> waiting_for)
-      : m_input(input), m_occurrence(occurrence), m_step(step), m_member(std::move(member)),
-        m_waiting_for(std::move(waiting_for)),
+              std::string_view member)
+      : m_input(input), m_step(step), m_member(member),
         m_policy(effective_policy(input.rules, *occurrence.act, *step.step)) {}
 
-  void reminders(LocalTime from, LocalTime to, std::vector<Notification>& out) const {
-    // (lead, day) pairs, most distant first; two leads brought to one day keep the nearer.
-    std::vector<std::pair<int, Date>> days;
+  template <class Visit>
+  void slots(Date until, Visit&& visit) const {
+    reminders(until, visit);
+    escalations(until, visit);
+  }
+
+private:
+  template <class Visit>
+  void reminders(Date until, Visit& visit) const {
+    // Leads come most distant first; two leads brought to one day keep the nearer.
+    const std::string_view to = m_member.empty() ? std::string_view(m_step.step->actor) : m_member;
+    std::optional<Slot> pending;
     for (const int lead : m_policy.lead_days) {
       const Date day =
           m_input.calendar.shift(add_days(m_step.due, -lead), ShiftRule::previous_business_day);
-      if (!days.empty() && days.back().second == day) days.pop_back();
-      days.emplace_back(lead, day);
+      if (pending && pending->day != day && pending->day <= until) visit(*pending);
+      pending = Slot{NotificationKind::reminder, lead, to, 0, day};
     }
-    for (const auto& [lead, day] : days) {
-      add(NotificationKind::reminder, lead, recipient(), 0, day, from, to, out);
-    }
+    if (pending && pending->day <= until) visit(*pending);
   }
 
-  void escalations(LocalTime from, LocalTime to, std::vector<Notification>& out) const {
+  template <class Visit>
+  void escalations(Date until, Visit& visit) const {
     const Actor* actor = m_input.rules.find_actor(m_step.step->actor);
     const Actor* superior = actor ? m_input.rules.find_actor(actor->escalate_to) : nullptr;
     if (!superior) return;
@@ -77,49 +94,53 @@ public:
     for (int n = 1;; ++n) {
       const int offset = m_policy.escalate_after_days + (n - 1) * m_policy.repeat_every_days;
       const Date day = m_input.calendar.shift(add_days(due, offset), ShiftRule::next_business_day);
-      if (day > to.date) break;
-      add(NotificationKind::escalation, n, superior->id, 1, day, from, to, out);
+      if (day > until) break;
+      visit(Slot{NotificationKind::escalation, n, superior->id, 1, day});
       if (further && days_between(due, day) >= m_policy.escalate_further_after_days) {
-        add(NotificationKind::escalation, n, further->id, 2, day, from, to, out);
+        visit(Slot{NotificationKind::escalation, n, further->id, 2, day});
       }
       if (m_policy.repeat_every_days <= 0) break;
     }
   }
 
-private:
-  std::string recipient() const { return m_member.empty() ? m_step.step->actor : m_member; }
-
-  void add(NotificationKind kind, int sequence, std::string recipient, int level, Date day,
-           LocalTime from, LocalTime to, std::vector<Notification>& out) const {
-    const LocalTime at{day, m_input.rules.config.send_at};
-    if (at <= from || at > to) return;
-    out.push_back(Notification{.kind = kind,
-                               .occurrence = &m_occurrence,
-                               .step = &m_step,
-                               .member = m_member,
-                               .sequence = sequence,
-                               .recipient = std::move(recipient),
-                               .level = level,
-                               .at = at,
-                               .days_left = days_between(day, m_step.due),
-                               .waiting_for = m_waiting_for});
-  }
-
   const PlannerInput& m_input;
-  const Occurrence& m_occurrence;
   const ScheduledStep& m_step;
-  std::string m_member;
-  std::vector<OpenRequirement> m_waiting_for;
+  std::string_view m_member;
   EffectivePolicy m_policy;
 };
 
+// Calls visit(occurrence index, step index, member) for every step and member still open.
+template <class Visit>
+void for_each_open_step(const PlannerInput& input, Visit&& visit) {
+  for (std::size_t i = 0; i < input.occurrences.size(); ++i) {
+    const Occurrence& occurrence = input.occurrences[i];
+    if (is_untracked(input.rules, occurrence)) continue;
+    const std::string key = occurrence.key();
+    for (std::size_t j = 0; j < occurrence.steps.size(); ++j) {
+      const ScheduledStep& step = occurrence.steps[j];
+      for (const std::string& member : members_of_step(input.rules, *step.step)) {
+        if (!input.states.find(key, step.step->id, member)) visit(i, j, member);
+      }
+    }
+  }
+}
+
 void sort_notifications(std::vector<Notification>& notifications) {
-  std::ranges::stable_sort(notifications, [](const Notification& a, const Notification& b) {
-    return std::tuple(a.at, a.days_left, a.occurrence->key(), a.step->step->id, a.member, a.level,
-                      a.recipient) <
-           std::tuple(b.at, b.days_left, b.occurrence->key(), b.step->step->id, b.member, b.level,
-                      b.recipient);
-  });
+  // Keys are built once per notification, not once per comparison.
+  std::vector<std::pair<std::string, std::size_t>> order;
+  order.reserve(notifications.size());
+  for (std::size_t i = 0; i < notifications.size(); ++i) {
+    order.emplace_back(notifications[i].occurrence->key(), i);
+  }
+  auto rank = [&](const std::pair<std::string, std::size_t>& entry) {
+    const Notification& n = notifications[entry.second];
+    return std::tie(n.at, n.days_left, entry.first, n.step->step->id, n.member, n.level, n.recipient);
+  };
+  std::ranges::stable_sort(order, [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  std::vector<Notification> sorted;
+  sorted.reserve(notifications.size());
+  for (const auto& entry : order) sorted.push_back(std::move(notifications[entry.second]));
+  notifications = std::move(sorted);
 }
 
 }  // namespace
@@ -127,24 +148,30 @@ void sort_notifications(std::vector<Notification>& notifications) {
 std::vector<Notification> notifications_between(const PlannerInput& input, LocalTime from,
                                                 LocalTime to) {
   std::vector<Notification> out;
-  for (std::size_t i = 0; i < input.occurrences.size(); ++i) {
+  const std::chrono::minutes send_at = input.rules.config.send_at;
+  for_each_open_step(input, [&](std::size_t i, std::size_t j, const std::string& member) {
     const Occurrence& occurrence = input.occurrences[i];
-    if (is_untracked(input.rules, occurrence)) continue;
-    const std::string key = occurrence.key();
-    for (std::size_t j = 0; j < occurrence.steps.size(); ++j) {
-      const ScheduledStep& step = occurrence.steps[j];
-      std::optional<std::vector<OpenRequirement>> waiting;  // computed once per step, if needed
-      for (std::string& member : members_of_step(input.rules, *step.step)) {
-        if (input.states.find(key, step.step->id, member)) continue;
-        if (!waiting) {
-          waiting = open_requirements(input.rules, occurrence, j, input.prerequisites[i], input.states);
-        }
-        const StepPlanner planner(input, occurrence, step, std::move(member), *waiting);
-        planner.reminders(from, to, out);
-        planner.escalations(from, to, out);
+    const ScheduledStep& step = occurrence.steps[j];
+    // What the step waits for is computed only for a step with something to send.
+    std::optional<std::vector<OpenRequirement>> waiting;
+    StepPlanner(input, occurrence, step, member).slots(to.date, [&](const Slot& slot) {
+      const LocalTime at{slot.day, send_at};
+      if (at <= from || at > to) return;
+      if (!waiting) {
+        waiting = open_requirements(input.rules, occurrence, j, input.prerequisites[i], input.states);
       }
-    }
-  }
+      out.push_back(Notification{.kind = slot.kind,
+                                 .occurrence = &occurrence,
+                                 .step = &step,
+                                 .member = member,
+                                 .sequence = slot.sequence,
+                                 .recipient = std::string(slot.recipient),
+                                 .level = slot.level,
+                                 .at = at,
+                                 .days_left = days_between(slot.day, step.due),
+                                 .waiting_for = *waiting});
+    });
+  });
   sort_notifications(out);
   return out;
 }
@@ -170,9 +197,17 @@ std::vector<Notification> due_now(const PlannerInput& input, LocalTime last_run,
 std::optional<LocalTime> next_notification_time(const PlannerInput& input, LocalTime now,
                                                 int horizon_days) {
   const LocalTime horizon{add_days(now.date, horizon_days), now.time_of_day};
-  const auto upcoming = notifications_between(input, now, horizon);
-  if (upcoming.empty()) return std::nullopt;
-  return upcoming.front().at;
+  const std::chrono::minutes send_at = input.rules.config.send_at;
+  std::optional<LocalTime> next;
+  for_each_open_step(input, [&](std::size_t i, std::size_t j, const std::string& member) {
+    const Occurrence& occurrence = input.occurrences[i];
+    const Date until = next ? next->date : horizon.date;
+    StepPlanner(input, occurrence, occurrence.steps[j], member).slots(until, [&](const Slot& slot) {
+      const LocalTime at{slot.day, send_at};
+      if (at > now && at <= horizon && (!next || at < *next)) next = at;
+    });
+  });
+  return next;
 }
 
 }  // namespace scadenzario

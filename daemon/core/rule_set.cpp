@@ -34,6 +34,10 @@ const Step* Act::find_step(std::string_view step_id) const {
 }
 
 const Act* RuleSet::find_act(std::string_view id) const {
+  if (const auto hint = act_index.find(id);
+      hint != act_index.end() && hint->second < acts.size() && acts[hint->second].id == id) {
+    return &acts[hint->second];
+  }
   const auto it = std::ranges::find(acts, id, &Act::id);
   return it == acts.end() ? nullptr : &*it;
 }
@@ -59,7 +63,10 @@ std::vector<const Person*> RuleSet::members_of(std::string_view actor_id) const 
 void merge(RuleSet& rules, RuleFile file) {
   std::ranges::move(file.actors, std::back_inserter(rules.actors));
   std::ranges::move(file.people, std::back_inserter(rules.people));
-  std::ranges::move(file.acts, std::back_inserter(rules.acts));
+  for (Act& act : file.acts) {
+    rules.act_index.emplace(act.id, rules.acts.size());  // the first of duplicates, as find_act
+    rules.acts.push_back(std::move(act));
+  }
 }
 
 std::string step_id_from_action(std::string_view action) {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace scadenzario {
@@ -165,11 +166,23 @@ struct RuleFile {
   std::vector<Act> acts;
 };
 
+// Hashes std::string and std::string_view alike, so a map keyed by std::string can be
+// searched with a view without building a string.
+struct TransparentHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
 struct RuleSet {
   Config config;
   std::vector<Actor> actors;
   std::vector<Person> people;
   std::vector<Act> acts;
+  // Act id -> position in `acts`, kept by merge(). A hint: find_act() checks the entry
+  // and falls back to a linear search, so acts added otherwise are still found.
+  std::unordered_map<std::string, std::size_t, TransparentHash, std::equal_to<>> act_index;
 
   const Act* find_act(std::string_view id) const;
   const Actor* find_actor(std::string_view id) const;

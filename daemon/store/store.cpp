@@ -264,6 +264,13 @@ Result<std::vector<StepRecord>> Store::records(std::span<const std::string> occu
                            " FROM step_state s JOIN occurrence o ON o.key = s.occurrence"
                            " WHERE s.occurrence = ?1");
   if (!statement) return std::unexpected(statement.error());
+  // One read transaction: a consistent snapshot, and one lock instead of one per query.
+  std::optional<Transaction> snapshot;
+  if (sqlite3_get_autocommit(m_db.get())) {
+    const int rc = sqlite3_exec(m_db.get(), "BEGIN", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return std::unexpected(sqlite_error(m_db.get(), rc, "read", m_path));
+    snapshot.emplace(m_db.get());  // rolled back at the end: nothing was written
+  }
   for (const std::string& occurrence : occurrences) {
     statement->reset();
     statement->bind(1, occurrence);
