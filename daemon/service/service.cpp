@@ -48,11 +48,14 @@ Service::Service(boost::asio::io_context& io, ServiceOptions options, RuleSet ru
                  store::Store store, std::unique_ptr<notifiers::Channel> channel, LocalClock clock)
     : m_io(io), m_options(std::move(options)), m_rules(std::move(rules)), m_store(std::move(store)),
       m_channel(std::move(channel)), m_clock(clock), m_timer(io), m_watchdog(io),
-      m_signals(io, SIGTERM, SIGINT, SIGHUP) {}
+      m_signals(io, SIGTERM, SIGINT, SIGHUP), m_clock_watch(io, [this] { on_clock_change(); }) {}
 
 void Service::start() {
   m_signals.async_wait([this](const boost::system::error_code& e, int s) { on_signal(e, s); });
   arm_watchdog();
+  if (!m_clock_watch.start()) {
+    spdlog::warn("event=no-clock-watch: a change of the system clock is noticed at the next wake-up");
+  }
   wake();
   sd_notify(0, "READY=1");
   spdlog::info("event=ready rules={} acts={} state={}", m_options.config_path.string(),
@@ -199,7 +202,8 @@ void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
     spdlog::info("event=sleep next=none queue={}", m_queue);
     return;
   }
-  spdlog::info("event=sleep next=\"{}\" retry={} queue={}", next_text, retry, m_queue);
+  spdlog::info("event=sleep next=\"{}\" in={}s retry={} queue={}", next_text,
+               *wake_at - m_clock.now(), retry, m_queue);
   m_timer.expires_at(std::chrono::system_clock::from_time_t(*wake_at - m_clock.offset().count()));
   m_timer.async_wait([this](const boost::system::error_code& error) {
     if (!error) wake();
@@ -236,6 +240,7 @@ void Service::on_signal(const boost::system::error_code& error, int signal) {
   m_timer.cancel();
   m_watchdog.cancel();
   m_signals.cancel();
+  m_clock_watch.stop();
 }
 
 void Service::reload() {
@@ -249,6 +254,14 @@ void Service::reload() {
     spdlog::info("event=reloaded acts={}", m_rules.acts.size());
   }
   sd_notify(0, "READY=1");
+  m_timer.cancel();
+  wake();
+}
+
+void Service::on_clock_change() {
+  // Replan at once: a jump forward may have made things due (sent once, marked late);
+  // a jump backward is recognised by the last run and re-sends nothing.
+  spdlog::info("event=clock-changed now={}", to_text(m_clock.local(m_clock.now())));
   m_timer.cancel();
   wake();
 }

@@ -9,6 +9,7 @@
 #include "core/rule_set.hpp"
 #include "notifiers/channel.hpp"
 #include "service/local_clock.hpp"
+#include "service/wall_clock_watch.hpp"
 #include "store/store.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -47,6 +48,7 @@ private:
   void arm(const Plan& plan, const LocalTime& now, bool retry);
   void on_signal(const boost::system::error_code& error, int signal);
   void reload();
+  void on_clock_change();
   void notify_status(const std::string& next) const;
   void arm_watchdog();
 
@@ -59,6 +61,7 @@ private:
   boost::asio::system_timer m_timer;
   boost::asio::steady_timer m_watchdog;
   boost::asio::signal_set m_signals;
+  WallClockWatch m_clock_watch;
   std::size_t m_queue = 0;
 };
 

@@ -7,9 +7,11 @@ catch-up after downtime, a clock moved backward, SIGHUP with broken and good rul
 SIGTERM, and that an idle service makes no system calls.
 Usage: service_test.py PATH_TO_SCADENZARIOD PATH_TO_SCADENZARIO SOURCE_DIR
 """
+import datetime
 import email
 import email.policy
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -175,8 +177,60 @@ def test_done_before_delivery(root):
     check(daemon.stop() == 0, "done-before-delivery test: SIGTERM gives status 0")
 
 
+def sleeps(root):
+    """The (next local time, seconds to it) of every `event=sleep` line so far."""
+    found = re.findall(r'event=sleep next="(\d\d)/(\d\d)/(\d{4}) (\d\d):(\d\d)" in=(-?\d+)s',
+                       (root / "daemon.log").read_text(errors="replace"))
+    return [(datetime.datetime(int(y), int(mo), int(d), int(h), int(mi)), int(s))
+            for d, mo, y, h, mi, s in found]
+
+
+def test_daylight_saving_changes(root):
+    # Asleep across the change to summer time (28/03/2027) and back (31/10/2027): the
+    # timer must fire at 09:00 local time, so the sleep is an hour shorter or longer than
+    # the calendar says. The expected seconds come from Python's zoneinfo, not from us.
+    from zoneinfo import ZoneInfo
+    rome = ZoneInfo("Europe/Rome")
+    for n, start in enumerate(["2027-03-27T12:00:00", "2027-10-30T12:00:00"]):
+        here = root / f"start-{n}"
+        shutil.copytree(root / "rules", here / "rules")
+        daemon = Daemon(here, start)
+        check(daemon.wait_for_log("event=sleep"), f"started at {start}, the service sleeps")
+        slept = sleeps(here)
+        if slept:
+            next_at, seconds = slept[-1]
+            began = datetime.datetime.fromisoformat(start).replace(tzinfo=rome)
+            utc = datetime.timezone.utc
+            expected = (next_at.replace(tzinfo=rome).astimezone(utc) - began.astimezone(utc)).total_seconds()
+            naive = (next_at - datetime.datetime.fromisoformat(start)).total_seconds()
+            check(abs(seconds - expected) <= 5 and expected != naive,
+                  f"from {start} to {next_at:%d/%m/%Y %H:%M} across the DST change: "
+                  f"sleeps {seconds} s, zoneinfo says {expected:.0f} s (naive {naive:.0f} s)")
+        check(daemon.stop() == 0, f"DST test from {start}: SIGTERM gives status 0")
+
+
+def test_wall_clock_set(root):
+    # Setting the system clock (here: to the time it already has, which moves nothing but
+    # is a real clock_settime) wakes the sleeping service at once to plan again.
+    daemon = Daemon(root, "2027-03-01T12:00:00")
+    check(daemon.wait_for_log("event=sleep"), "the service sleeps until its next notification")
+    try:
+        time.clock_settime(time.CLOCK_REALTIME, time.clock_gettime(time.CLOCK_REALTIME))
+    except PermissionError:
+        print("skip the wall-clock test: setting the clock needs CAP_SYS_TIME")
+        daemon.stop()
+        return
+    check(daemon.wait_for_log("event=clock-changed"), "a change of the system clock wakes it")
+    deadline = time.time() + 10
+    while len(sleeps(root)) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    check(len(sleeps(root)) >= 2, "it plans again and goes back to sleep")
+    check(daemon.stop() == 0, "wall-clock test: SIGTERM gives status 0")
+
+
 with tempfile.TemporaryDirectory() as directory:
-    for test in [test_delivery_restart_and_clock, test_reload, test_done_before_delivery]:
+    for test in [test_delivery_restart_and_clock, test_reload, test_done_before_delivery,
+                 test_daylight_saving_changes, test_wall_clock_set]:
         root = Path(directory) / test.__name__
         shutil.copytree(SOURCE / "rules", root / "rules")
         test(root)
