@@ -4,14 +4,16 @@
 The service runs as an unprivileged user (setpriv: no capabilities, no new privileges,
 umask 0027) with a root-owned, read-only configuration directory, its state directory
 the only one it owns, the unit's NOTIFY_SOCKET and WATCHDOG_USEC, and strace recording
-every file it opens or changes. Checks:
+every system call. Checks:
 - the notify protocol: READY=1 after start, WATCHDOG=1 at half the interval,
   RELOADING=1 then READY=1 on SIGHUP, STOPPING=1 and status 0 on SIGTERM;
 - it delivers (at 09:00 of the test clock) into the Maildir in its state directory;
 - it creates, renames or removes files only in its state directory (ProtectSystem=strict
   would refuse anything else), and reads nothing but its configuration, its state and
   the system's libraries, time zones and TLS settings;
-- the files it creates are not world-readable (UMask=0027).
+- the files it creates are not world-readable (UMask=0027);
+- every system call it makes passes the unit's SystemCallFilter= (the groups expanded by
+  `systemd-analyze syscall-filter`), so the seccomp filter would refuse none.
 Exits 77 (skipped) unless run as root with setpriv and strace available.
 Usage: sandbox_test.py SCADENZARIOD SOURCE_DIR
 """
@@ -20,6 +22,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -67,43 +70,49 @@ def make_layout(root):
 
 
 class Notifications:
-    """The service manager's end of NOTIFY_SOCKET."""
+    """The service manager's end of NOTIFY_SOCKET. Like systemd, it learns the sender's
+    pid and uid from the kernel (SO_PASSCRED), not from the message."""
 
     def __init__(self, path):
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self.socket.bind(str(path))
         os.chmod(path, 0o666)  # the service is not root
         self.received = []
+        self.sender = None  # (pid, uid) of the last message
 
     def wait_for(self, line, timeout=15):
         deadline = time.time() + timeout
         while time.time() < deadline:
             self.socket.settimeout(max(0.01, deadline - time.time()))
             try:
-                message = self.socket.recv(4096).decode()
+                data, ancillary, _, _ = self.socket.recvmsg(4096, socket.CMSG_SPACE(12))
             except socket.timeout:
                 break
-            self.received.extend(message.splitlines())
-            if line in message.splitlines():
+            for level, kind, value in ancillary:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+                    pid, uid, _ = struct.unpack("iII", value[:12])
+                    self.sender = (pid, uid)
+            lines = data.decode().splitlines()
+            self.received.extend(lines)
+            if line in lines:
                 return True
         return False
 
 
-def traced_pid(tracer):
-    """The service's pid: strace's child (setpriv executes the service in place)."""
-    for _ in range(100):
-        children = Path(f"/proc/{tracer.pid}/task/{tracer.pid}/children").read_text().split()
-        if children:
-            return int(children[0])
-        time.sleep(0.05)
-    raise RuntimeError("strace started no process")
+def signal_service(pid, number):
+    try:
+        os.kill(pid, number)
+    except ProcessLookupError:
+        check(False, f"the service is still running for signal {number}")
 
 
 def start(config, root, notify_path, log):
+    # LeakSanitizer cannot run under ptrace (strace): off in a sanitizer build.
     env = {"PATH": "/usr/bin:/bin", "NOTIFY_SOCKET": str(notify_path),
-           "WATCHDOG_USEC": str(WATCHDOG_USEC), "LANG": "C.UTF-8"}
+           "WATCHDOG_USEC": str(WATCHDOG_USEC), "LANG": "C.UTF-8", "ASAN_OPTIONS": "detect_leaks=0"}
     command = ["strace", "-f", "-qq", "-y", "-o", str(root / "strace.log"),
-               "-e", "trace=%file", "--",
+               "--",
                "setpriv", f"--reuid={UID}", f"--regid={GID}", "--clear-groups",
                "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--",
                str(DAEMON), "--config", str(config / "scadenzario.toml"),
@@ -116,6 +125,9 @@ SYSCALL = re.compile(r'^(?P<pid>\d+) +(?P<name>\w+)\((?P<args>.*)\) += (?P<resul
 WRITES = {"mkdir", "mkdirat", "rename", "renameat", "renameat2", "unlink", "unlinkat",
           "link", "linkat", "symlink", "symlinkat", "truncate", "chmod", "fchmodat",
           "chown", "fchownat", "lchown", "creat", "utimensat"}
+FILE_CALLS = WRITES | {"open", "openat", "openat2", "stat", "lstat", "newfstatat", "statx",
+                       "access", "faccessat", "faccessat2", "readlink", "readlinkat", "execve",
+                       "statfs", "getxattr", "lgetxattr", "chdir"}
 
 
 def accessed_paths(log_text):
@@ -129,7 +141,7 @@ def accessed_paths(log_text):
         name, args = match.group("name"), match.group("args")
         if name == "execve" and str(DAEMON) in args:
             started = True
-        if not started:
+        if not started or name not in FILE_CALLS:
             continue
         # -y prints a directory descriptor as N</path>; AT_FDCWD is "/" (cwd of the unit).
         strings = re.findall(r'"((?:[^"\\]|\\.)*)"', args)
@@ -147,6 +159,41 @@ def accessed_paths(log_text):
     return calls
 
 
+def syscall_groups():
+    """{"@group": set of system calls}, expanded, as systemd's seccomp filter knows them."""
+    text = subprocess.run(["systemd-analyze", "syscall-filter", "--no-pager"],
+                          capture_output=True, text=True).stdout
+    groups, current = {}, None
+    for line in text.splitlines():
+        if line.startswith("@"):
+            current = groups.setdefault(line.split()[0], [])
+        elif current is not None and line.strip() and not line.strip().startswith("#"):
+            current.append(line.strip())
+
+    def expand(name, seen=()):
+        calls = set()
+        for entry in groups.get(name, []):
+            calls |= expand(entry, seen + (name,)) if entry.startswith("@") and entry not in seen else {entry}
+        return calls
+    return expand
+
+
+def test_system_calls(root):
+    """What SystemCallFilter=@system-service ~@privileged @resources would refuse."""
+    if not shutil.which("systemd-analyze"):
+        print("skip the system call filter: no systemd-analyze")
+        return
+    expand = syscall_groups()
+    allowed = expand("@system-service") - expand("@privileged") - expand("@resources")
+    log = (root / "strace.log").read_text(errors="replace")
+    started = log.find(str(DAEMON) + '"')  # from the service's execve on, not setpriv's
+    made = set(re.findall(r"^\d+ +(\w+)\(", log[started:], re.M))
+    refused = sorted(made - allowed)
+    check(len(made) > 10 and not refused,
+          f"its {len(made)} kinds of system call all pass the unit's SystemCallFilter=" +
+          (f"; refused: {refused}" if refused else ""))
+
+
 def test_file_access(root, config, state):
     calls = accessed_paths((root / "strace.log").read_text(errors="replace"))
     check(len(calls) > 20, f"strace recorded the service's file calls ({len(calls)})")
@@ -154,6 +201,8 @@ def test_file_access(root, config, state):
     check(not outside_writes, "writes only under its state directory" +
           "".join("\n     " + p for p in outside_writes))
     allowed = (str(config) + "/", str(state) + "/") + SYSTEM_READS
+    if b"__asan_init" in DAEMON.read_bytes():  # the sanitizers' runtime reads /proc and /sys
+        allowed += ("/proc/", "/sys/")
     # Its own program, and the directories above its own (looked at, never listed).
     own = {str(DAEMON)} | {str(p) for d in (config, state) for p in [d, *d.parents]}
     odd_reads = sorted({p for p, w in calls if not w and not p.startswith(allowed) and p not in own})
@@ -175,18 +224,22 @@ def main():
         manager = Notifications(notify_path)
         with open(root / "daemon.log", "wb") as log:
             daemon = start(config, root, notify_path, log)
-            pid = traced_pid(daemon)
             check(manager.wait_for("READY=1"), "READY=1 once the rules and the database are open")
+            pid, uid = manager.sender or (None, None)
+            check(uid == UID, f"it runs as the unprivileged user {UID} (found {uid})")
+            if pid is None:
+                daemon.kill()
+                return 1
             check(manager.wait_for("WATCHDOG=1", timeout=3), "WATCHDOG=1 within WatchdogSec")
             deadline = time.time() + 20
             while time.time() < deadline and not list((state / "Maildir/new").glob("*")):
                 time.sleep(0.1)
             check(bool(list((state / "Maildir/new").glob("*"))),
                   "at 09:00 it delivers into the Maildir of its state directory")
-            os.kill(pid, signal.SIGHUP)
+            signal_service(pid, signal.SIGHUP)
             check(manager.wait_for("RELOADING=1"), "SIGHUP: RELOADING=1")
             check(manager.wait_for("READY=1"), "then READY=1 again")
-            os.kill(pid, signal.SIGTERM)
+            signal_service(pid, signal.SIGTERM)
             try:
                 code = daemon.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -196,6 +249,7 @@ def main():
                   "SIGTERM: STOPPING=1")
             check(code == 0, f"SIGTERM: exit status 0 (found {code})")
         test_file_access(root, config, state)
+        test_system_calls(root)
         if failures:
             print((root / "daemon.log").read_text(errors="replace")[-3000:])
     print(f"{len(failures)} failure(s)")
