@@ -12,6 +12,10 @@ packages=(
   catch2
   python3 python3-icalendar python3-aiosmtpd   # independent peers for the tests
   strace                                       # proves the idle service makes no system calls
+  systemd                                      # systemd-analyze, -sysusers, -tmpfiles check the units
+  dpkg-dev file                                # the .deb: dpkg-shlibdeps, and file for CPack
+  man-db                                       # `man scadenzario` in the package test
+  python3-yaml                                 # reads publiccode.yml in its test
 )
 
 sudo_cmd=()
