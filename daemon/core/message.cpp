@@ -87,16 +87,22 @@ std::optional<Message> compose(const RuleSet& rules, std::vector<const Notificat
 }
 
 // Splits `due` into the notifications of each message, in order of first appearance.
-std::vector<std::vector<const Notification*>> group(const std::vector<Notification>& due,
+// A digest gathers what goes to the same people at the same instant: a dirigente's own
+// reminder and the reminder of a role they alone hold make one message, not two.
+std::vector<std::vector<const Notification*>> group(const RuleSet& rules,
+                                                    const std::vector<Notification>& due,
                                                     bool digest) {
   std::vector<std::vector<const Notification*>> groups;
-  std::map<std::tuple<std::string, LocalTime>, std::size_t> index;
+  std::map<std::tuple<std::vector<std::string>, LocalTime>, std::size_t> index;
   for (const Notification& n : due) {
     if (!digest) {
       groups.push_back({&n});
       continue;
     }
-    const auto [it, added] = index.try_emplace(std::tuple(n.recipient, n.at), groups.size());
+    std::vector<std::string> people;
+    for (const Person* person : recipients_of(rules, n)) people.push_back(person->email);
+    std::ranges::sort(people);
+    const auto [it, added] = index.try_emplace(std::tuple(std::move(people), n.at), groups.size());
     if (added) groups.emplace_back();
     groups[it->second].push_back(&n);
   }
@@ -108,7 +114,7 @@ std::vector<std::vector<const Notification*>> group(const std::vector<Notificati
 std::vector<Message> compose_messages(const RuleSet& rules, const std::vector<Notification>& due,
                                       bool digest, std::vector<std::string>& undeliverable) {
   std::vector<Message> messages;
-  for (const auto& items : group(due, digest)) {
+  for (const auto& items : group(rules, due, digest)) {
     if (auto message = compose(rules, items)) {
       messages.push_back(std::move(*message));
     } else {

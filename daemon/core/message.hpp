@@ -43,7 +43,7 @@ std::string fnv1a_hex(std::string_view text);
 // n^2 / 2^65 for n messages (3e-8 for a million).
 std::string message_id(std::vector<std::string> keys);
 
-// Returns the messages that deliver `due`: with `digest`, one per recipient and instant
+// Returns the messages that deliver `due`: with `digest`, one per set of people and instant
 // listing its steps most urgent first (fewest days left); otherwise one per
 // notification. Messages come in the order of their first notification in `due`.
 // The keys of notifications whose recipient has no people (nobody to write to) are

@@ -326,6 +326,24 @@ TEST_CASE("compose_messages: a person in two roles of one digest is written to o
   CHECK(messages[0].cc.empty());  // already in To
 }
 
+TEST_CASE("compose_messages: a member's own reminder and a role's, to the same people, make one digest",
+          "[message]") {
+  Fixture f;
+  f.rules.people[3].roles.clear();  // Bruno leaves: Anna is the only dirigente
+  const LocalTime when = at(2027, 5, 10);
+  const std::vector<Notification> due = {f.reminder("report", 0, when, "anna"),
+                                         f.reminder("aggiornamento", 0, when)};
+  const auto together = compose(f, due);
+  REQUIRE(together.size() == 1);
+  CHECK(emails(together[0].to) == std::vector<std::string>{"anna.neri@cciaa.example.it"});
+  CHECK(together[0].keys.size() == 2);
+
+  const Fixture both;  // with Bruno, the role's reminder goes to two people: two messages
+  const std::vector<Notification> apart = {both.reminder("report", 0, when, "anna"),
+                                           both.reminder("aggiornamento", 0, when)};
+  CHECK(compose(both, apart).size() == 2);
+}
+
 TEST_CASE("message_id: 64-bit FNV-1a of the sorted keys, whatever their order", "[message]") {
   CHECK(fnv1a_hex("") == "cbf29ce484222325");  // the published test vectors
   CHECK(fnv1a_hex("a") == "af63dc4c8601ec8c");
