@@ -38,6 +38,11 @@ Avanzamento (database di stato):
                               periodo, con i destinatari; non invia e non scrive nulla
   audit export --format csv|json
                               il registro completo, per l'OIV o i revisori
+Consegne del servizio:
+  outbox [--dead] [--format table|json]
+                              le notifiche in coda (con --dead: quelle non recapitabili,
+                              abbandonate dopo errori permanenti o troppi tentativi)
+  outbox retry CHIAVE         rimette in coda una notifica non recapitabile
 
 Opzioni comuni:
   --config FILE   configurazione (predefinito: $SCADENZARIO_CONFIG, altrimenti
@@ -63,7 +68,7 @@ struct CommandSpec {
 const std::vector<std::string_view> k_step_options = {"--year", "--period", "--member", "--ref",
                                                       "--url",  "--note",   "--by",     "--force"};
 
-const std::array<CommandSpec, 12> k_commands = {{
+const std::array<CommandSpec, 13> k_commands = {{
     {"simulate", 0, 0, {"--from", "--to", "--format"}},
     {"check", 0, 0, {"--year"}},
     {"plan", 0, 0, {"--year", "--format", "--diff"}},
@@ -75,11 +80,12 @@ const std::array<CommandSpec, 12> k_commands = {{
     {"history", 1, 1, {"--format"}},
     {"backup", 1, 1, {}},
     {"audit", 1, 1, {"--format"}},
+    {"outbox", 0, 2, {"--dead", "--format"}},
     {"help", 0, 0, {}},
 }};
 
 constexpr std::array<std::string_view, 3> k_common_options = {"--config", "--state", "--today"};
-constexpr std::array<std::string_view, 1> k_flags = {"--force"};
+constexpr std::array<std::string_view, 2> k_flags = {"--force", "--dead"};
 
 const CommandSpec* find_command(std::string_view name) {
   const auto it = std::ranges::find(k_commands, name, &CommandSpec::name);

@@ -49,5 +49,6 @@ int run_history(CommandContext& context);
 int run_backup(CommandContext& context);
 int run_audit(CommandContext& context);
 int run_simulate(CommandContext& context);
+int run_outbox(CommandContext& context);  // outbox [--dead], outbox retry KEY
 
 }  // namespace scadenzario::cli

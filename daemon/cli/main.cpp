@@ -60,6 +60,7 @@ int dispatch(CommandContext& context) {
   if (command == "history") return run_history(context);
   if (command == "backup") return run_backup(context);
   if (command == "simulate") return run_simulate(context);
+  if (command == "outbox") return run_outbox(context);
   return run_audit(context);
 }
 

@@ -40,7 +40,8 @@ private:
 std::string to_text(const LocalTime& time);
 std::optional<LocalTime> parse_local_time(std::string_view text);
 
-// "2027-01-07T08:00:00Z".
+// "2027-01-07T08:00:00Z", and back.
 std::string utc_text(std::time_t instant);
+std::optional<std::time_t> parse_utc(std::string_view text);
 
 }  // namespace scadenzario::service

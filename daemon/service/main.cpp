@@ -124,11 +124,13 @@ int run(int argc, char** argv) {
   }
   const Delivery& delivery = rules->config.delivery;
   const auto maildir = option("--maildir", beside(config_path, delivery.maildir).string());
-  auto channel = notifiers::make_maildir_channel(maildir, Address{delivery.from_name, delivery.from_address});
+  service::Channels channels;
+  channels.emplace("mail", notifiers::make_maildir_channel(
+                               maildir, Address{delivery.from_name, delivery.from_address}));
 
   boost::asio::io_context io;
   service::Service service(io, service::ServiceOptions{.config_path = config_path}, *std::move(rules),
-                           *std::move(store), std::move(channel), clock);
+                           *std::move(store), std::move(channels), clock);
   service.start();
   io.run();
   spdlog::info("event=stopped");

@@ -8,6 +8,7 @@
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
+#include <climits>
 #include <map>
 
 namespace scadenzario::service {
@@ -45,9 +46,9 @@ struct Service::Plan {
 };
 
 Service::Service(boost::asio::io_context& io, ServiceOptions options, RuleSet rules,
-                 store::Store store, std::unique_ptr<notifiers::Channel> channel, LocalClock clock)
+                 store::Store store, Channels channels, LocalClock clock)
     : m_io(io), m_options(std::move(options)), m_rules(std::move(rules)), m_store(std::move(store)),
-      m_channel(std::move(channel)), m_clock(clock), m_timer(io), m_watchdog(io),
+      m_channels(std::move(channels)), m_clock(clock), m_timer(io), m_watchdog(io),
       m_signals(io, SIGTERM, SIGINT, SIGHUP), m_clock_watch(io, [this] { on_clock_change(); }) {}
 
 void Service::start() {
@@ -102,7 +103,12 @@ bool Service::enqueue_due(const Plan& plan, const LocalTime& now, std::time_t in
     due = due_now(plan.input(m_rules), *last, now);
   }
   std::vector<store::OutboxEntry> entries;
-  for (const Notification& n : due) entries.push_back(entry_of(n));
+  for (const Notification& n : due) {
+    for (const std::string& channel : channels_for(n)) {
+      entries.push_back(entry_of(n));
+      entries.back().channel = channel;
+    }
+  }
   auto added = m_store.enqueue(entries, utc_text(instant), to_text(std::max(*last, now)));
   if (!added) {
     spdlog::error("event=store-error {}", added.error().message);
@@ -119,31 +125,57 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
     return false;
   }
   m_queue = pending->size();
+  m_next_retry.reset();
   if (pending->empty()) return true;
   // The states are read again right before delivery: a step recorded meanwhile is skipped.
   refresh_states(plan);
-  std::vector<Notification> notifications;
   const std::string at = utc_text(instant);
+  // Per channel: the notifications to deliver now and the attempts each has had.
+  std::map<std::string, std::vector<Notification>> batches;
+  std::map<std::string, std::int64_t> attempts;
   for (const store::OutboxEntry& entry : *pending) {
+    const std::vector<std::string> key = {entry.key};
+    const auto not_before = entry.next_attempt.empty() ? std::nullopt : parse_utc(entry.next_attempt);
+    if (not_before && *not_before > instant && !m_retry_now) {
+      m_next_retry = std::min(m_next_retry.value_or(*not_before), *not_before);
+      continue;
+    }
+    auto finish = [&](std::string_view status, std::string_view why) {
+      (void)m_store.finish(key, entry.channel, store::Outcome{.status = status, .detail = why, .at = at});
+    };
+    const auto enqueued = parse_utc(entry.enqueued_at);
+    if (enqueued && past_max_age(m_options.retry, std::chrono::seconds{instant - *enqueued})) {
+      spdlog::error("event=dead key={} channel={} reason=\"undelivered for {} attempts since {}\"",
+                    entry.key, entry.channel, entry.attempts, entry.enqueued_at);
+      finish("dead", "undelivered within the maximum age; last error: " + entry.detail);
+      continue;
+    }
+    if (!m_channels.contains(entry.channel)) {
+      spdlog::error("event=dead key={} channel={} reason=\"the channel is no longer configured\"",
+                    entry.key, entry.channel);
+      finish("dead", "the channel is no longer configured");
+      continue;
+    }
     const auto found = plan.index.find(entry.occurrence);
     const Occurrence* occurrence = found == plan.index.end() ? nullptr : &plan.occurrences[found->second];
     const auto step = occurrence ? std::ranges::find(occurrence->steps, entry.step,
                                                      [](const ScheduledStep& s) { return s.step->id; })
                                  : std::vector<ScheduledStep>::const_iterator{};
-    const std::vector<std::string> key = {entry.key};
     if (!occurrence || step == occurrence->steps.end()) {
       spdlog::warn("event=dropped key={} reason=\"the rules no longer have this step\"", entry.key);
-      (void)m_store.finish(key, "dead", "", "the rules no longer have this step", at);
+      finish("dead", "the rules no longer have this step");
       continue;
     }
     if (plan.states.find(entry.occurrence, entry.step, entry.member)) {
-      spdlog::info("event=skipped key={} reason=\"step recorded before delivery\"", entry.key);
-      (void)m_store.finish(key, "skipped", "", "step recorded before delivery", at);
+      spdlog::info("event=skipped key={} channel={} reason=\"step recorded before delivery\"",
+                   entry.key, entry.channel);
+      finish("skipped", "step recorded before delivery");
       continue;
     }
     const auto local = parse_local_time(entry.planned_at).value_or(m_clock.local(instant));
     const auto step_index = static_cast<std::size_t>(step - occurrence->steps.begin());
-    notifications.push_back(Notification{
+    attempts[entry.key + '\n' + entry.channel] = entry.attempts;
+    batches[entry.channel].push_back(Notification{
         .kind = entry.kind == "reminder" ? NotificationKind::reminder : NotificationKind::escalation,
         .occurrence = occurrence,
         .step = &*step,
@@ -157,45 +189,103 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
         .waiting_for = open_requirements(m_rules, *occurrence, step_index,
                                          plan.prerequisites[found->second], plan.states)});
   }
-  return send(notifications, at, instant);
+  m_retry_now = false;
+  bool stored = true;
+  for (const auto& [name, notifications] : batches) {
+    notifiers::Channel& channel = *m_channels.at(name);
+    stored = send(channel, name, notifications, attempts, instant) && stored;
+    channel.end_batch();
+  }
+  announce_dead();
+  if (auto remaining = m_store.pending_outbox()) m_queue = remaining->size();
+  return stored;
 }
 
-bool Service::send(const std::vector<Notification>& notifications, const std::string& at,
-                   std::time_t instant) {
+void Service::fail(std::span<const std::string> keys, std::string_view channel,
+                   std::string_view detail, std::time_t instant, std::int64_t attempts,
+                   std::optional<std::chrono::seconds> retry_after) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const auto wait = retry_delay(m_options.retry, static_cast<int>(attempts + 1), unit(m_jitter), retry_after);
+  const std::time_t next = instant + wait.count();
+  m_next_retry = std::min(m_next_retry.value_or(next), next);
+  const std::string next_text = utc_text(next);
+  spdlog::warn("event=retry-later channel={} keys={} attempt={} next={} detail=\"{}\"", channel,
+               keys.size(), attempts + 1, next_text, detail);
+  auto finished = m_store.finish(keys, channel,
+                                 store::Outcome{.status = "pending", .detail = detail,
+                                                .at = utc_text(instant), .next_attempt = next_text});
+  if (!finished) spdlog::error("event=store-error {}", finished.error().message);
+}
+
+bool Service::send(notifiers::Channel& channel, std::string_view channel_name,
+                   const std::vector<Notification>& notifications,
+                   const std::map<std::string, std::int64_t>& attempts, std::time_t instant) {
+  const std::string at = utc_text(instant);
   std::vector<std::string> undeliverable;
   const auto messages =
       compose_messages(m_rules, notifications, m_rules.config.delivery.digest, undeliverable);
   for (const std::string& key : undeliverable) {
     spdlog::error("event=dead key={} reason=\"nobody holds the recipient's role in the actors file\"", key);
   }
-  (void)m_store.finish(undeliverable, "dead", "", "no people for the recipient's role", at);
-  bool all_done = true;
+  (void)m_store.finish(undeliverable, channel_name,
+                       store::Outcome{.status = "dead", .detail = "no people for the recipient's role", .at = at});
+  bool stored = true;
   for (const Message& message : messages) {
-    const notifiers::DeliveryResult result = m_channel->deliver(message, instant);
+    const notifiers::DeliveryResult result = channel.deliver(message, instant);
     std::string to;
     for (const Address& a : message.to) to += (to.empty() ? "" : ",") + a.email;
     using Outcome = notifiers::DeliveryResult::Outcome;
-    const std::string_view status = result.outcome == Outcome::delivered   ? "sent"
-                                    : result.outcome == Outcome::permanent ? "dead"
-                                                                           : "pending";
+    if (result.outcome == Outcome::transient) {
+      std::int64_t tried = 0;
+      for (const std::string& key : message.keys) {
+        const auto it = attempts.find(key + '\n' + std::string(channel_name));
+        if (it != attempts.end()) tried = std::max(tried, it->second);
+      }
+      fail(message.keys, channel_name, result.detail, instant, tried, result.retry_after);
+      continue;
+    }
+    const std::string_view status = result.outcome == Outcome::delivered ? "sent" : "dead";
     spdlog::log(result.outcome == Outcome::delivered ? spdlog::level::info : spdlog::level::err,
-                "event={} channel={} message={} keys={} to={} detail=\"{}\"",
-                status == "pending" ? "retry" : status, m_channel->name(), message.id,
-                message.keys.size(), to, result.detail);
-    auto finished = m_store.finish(message.keys, status, message.id, result.detail, at);
+                "event={} channel={} message={} keys={} to={} detail=\"{}\"", status, channel_name,
+                message.id, message.keys.size(), to, result.detail);
+    auto finished = m_store.finish(message.keys, channel_name,
+                                   store::Outcome{.status = status, .message_id = message.id,
+                                                  .detail = result.detail, .at = at});
     if (!finished) spdlog::error("event=store-error {}", finished.error().message);
-    all_done = all_done && result.outcome != Outcome::transient && finished.has_value();
+    stored = stored && finished.has_value();
   }
-  if (auto remaining = m_store.pending_outbox()) m_queue = remaining->size();
-  return all_done;
+  return stored;
+}
+
+void Service::announce_dead() {
+  // Told once: the journal at error level (what the administrator's monitoring reads).
+  auto dead = m_store.unannounced_dead();
+  if (!dead || dead->empty()) return;
+  for (const store::OutboxEntry& entry : *dead) {
+    spdlog::error("event=dead-letter key={} channel={} attempts={} detail=\"{}\": "
+                  "see `scadenzario outbox --dead`, retry with `scadenzario outbox retry KEY`",
+                  entry.key, entry.channel, entry.attempts, entry.detail);
+  }
+  if (auto marked = m_store.mark_announced(*dead); !marked) {
+    spdlog::error("event=store-error {}", marked.error().message);
+  }
+}
+
+std::vector<std::string> Service::channels_for(const Notification&) const {
+  return {"mail"};
 }
 
 void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
   const auto next = next_notification_time(plan.input(m_rules), now);
   std::optional<std::time_t> wake_at;
   if (next) wake_at = m_clock.instant(*next);
-  const std::time_t retry_at = m_clock.now() + m_options.retry_delay.count();
-  if (retry && (!wake_at || retry_at < *wake_at)) wake_at = retry_at;
+  // A failed delivery comes back at its own time; a failure of the store, after retry_delay.
+  // (Retry times are system-clock instants; the test clock's offset applies to both.)
+  std::optional<std::time_t> retry_at;
+  if (m_next_retry) retry_at = *m_next_retry;
+  if (retry) retry_at = std::min(retry_at.value_or(LLONG_MAX), m_clock.now() + m_options.retry_delay.count());
+  const bool retrying = retry_at && (!wake_at || *retry_at < *wake_at);
+  if (retrying) wake_at = retry_at;
   const std::string next_text = next ? format_it(*next) : std::string("nessuna");
   notify_status(next_text);
   if (!wake_at) {
@@ -203,7 +293,7 @@ void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
     return;
   }
   spdlog::info("event=sleep next=\"{}\" in={}s retry={} queue={}", next_text,
-               *wake_at - m_clock.now(), retry, m_queue);
+               *wake_at - m_clock.now(), retrying, m_queue);
   m_timer.expires_at(std::chrono::system_clock::from_time_t(*wake_at - m_clock.offset().count()));
   m_timer.async_wait([this](const boost::system::error_code& error) {
     if (!error) wake();
@@ -254,6 +344,8 @@ void Service::reload() {
     spdlog::info("event=reloaded acts={}", m_rules.acts.size());
   }
   sd_notify(0, "READY=1");
+  // The administrator may have fixed what made deliveries fail: try them now.
+  m_retry_now = true;
   m_timer.cancel();
   wake();
 }

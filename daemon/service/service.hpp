@@ -6,6 +6,7 @@
 // SIGTERM and SIGINT stop cleanly.
 #pragma once
 
+#include "core/retry_policy.hpp"
 #include "core/rule_set.hpp"
 #include "notifiers/channel.hpp"
 #include "service/local_clock.hpp"
@@ -18,6 +19,10 @@
 #include <boost/asio/system_timer.hpp>
 
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <random>
+#include <span>
 #include <memory>
 #include <string>
 
@@ -25,13 +30,17 @@ namespace scadenzario::service {
 
 struct ServiceOptions {
   std::filesystem::path config_path;
-  std::chrono::seconds retry_delay{60};  // after a transient delivery failure
+  std::chrono::seconds retry_delay{60};  // after a failure of the store itself
+  RetryPolicy retry;                     // of failed deliveries
 };
+
+// The delivery channels by name: "mail" (the Maildir, or SMTP), "webhook:NAME".
+using Channels = std::map<std::string, std::unique_ptr<notifiers::Channel>, std::less<>>;
 
 class Service {
 public:
   Service(boost::asio::io_context& io, ServiceOptions options, RuleSet rules, store::Store store,
-          std::unique_ptr<notifiers::Channel> channel, LocalClock clock);
+          Channels channels, LocalClock clock);
 
   // Arms the signals and runs the first wake-up; io.run() does the rest.
   void start();
@@ -41,7 +50,14 @@ private:
 
   void wake();
   Plan build_plan(const LocalTime& now);
-  bool send(const std::vector<Notification>& notifications, const std::string& at, std::time_t instant);
+  bool send(notifiers::Channel& channel, std::string_view channel_name,
+            const std::vector<Notification>& notifications,
+            const std::map<std::string, std::int64_t>& attempts, std::time_t instant);
+  void fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
+            std::time_t instant, std::int64_t attempts,
+            std::optional<std::chrono::seconds> retry_after = std::nullopt);
+  void announce_dead();
+  std::vector<std::string> channels_for(const Notification& notification) const;
   bool enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant);
   bool deliver_pending(Plan& plan, std::time_t instant);
   void refresh_states(Plan& plan);
@@ -56,13 +72,16 @@ private:
   ServiceOptions m_options;
   RuleSet m_rules;
   store::Store m_store;
-  std::unique_ptr<notifiers::Channel> m_channel;
+  Channels m_channels;
   LocalClock m_clock;
   boost::asio::system_timer m_timer;
   boost::asio::steady_timer m_watchdog;
   boost::asio::signal_set m_signals;
   WallClockWatch m_clock_watch;
   std::size_t m_queue = 0;
+  std::optional<std::time_t> m_next_retry;  // the earliest retry of a failed delivery
+  bool m_retry_now = false;                 // after a reload: retry without waiting
+  std::mt19937 m_jitter{std::random_device{}()};
 };
 
 }  // namespace scadenzario::service

@@ -28,8 +28,9 @@ Error sqlite_error(sqlite3* db, int code, std::string_view what, const std::file
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  sqlite3_bind_text(m_statement.get(), index, text.data(), static_cast<int>(text.size()),
-                    SQLITE_TRANSIENT);
+  // An empty view may have no data at all; SQLite would store NULL, we mean "".
+  sqlite3_bind_text(m_statement.get(), index, text.data() ? text.data() : "",
+                    static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
 

@@ -94,6 +94,41 @@ CREATE TABLE service_state (
   last_run TEXT NOT NULL
 );
 )sql",
+    // 2 -> 3: one delivery per notification and channel (e-mail, each webhook), each with
+    // its own retry time; a dead letter is announced to the administrator once.
+    R"sql(
+ALTER TABLE outbox RENAME TO outbox_v2;
+CREATE TABLE outbox (
+  key          TEXT NOT NULL,
+  channel      TEXT NOT NULL,
+  occurrence   TEXT NOT NULL,
+  step         TEXT NOT NULL,
+  member       TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('reminder', 'escalation')),
+  sequence     INTEGER NOT NULL,
+  recipient    TEXT NOT NULL,
+  level        INTEGER NOT NULL,
+  planned_at   TEXT NOT NULL,
+  late         INTEGER NOT NULL CHECK (late IN (0, 1)),
+  enqueued_at  TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'skipped', 'dead')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_attempt TEXT NOT NULL DEFAULT '',
+  finished_at  TEXT NOT NULL DEFAULT '',
+  message_id   TEXT NOT NULL DEFAULT '',
+  detail       TEXT NOT NULL DEFAULT '',
+  announced    INTEGER NOT NULL DEFAULT 0 CHECK (announced IN (0, 1)),
+  PRIMARY KEY (key, channel)
+) WITHOUT ROWID;
+INSERT INTO outbox (key, channel, occurrence, step, member, kind, sequence, recipient, level,
+                    planned_at, late, enqueued_at, status, attempts, finished_at, message_id,
+                    detail, announced)
+  SELECT key, 'mail', occurrence, step, member, kind, sequence, recipient, level, planned_at,
+         late, enqueued_at, status, attempts, finished_at, message_id, detail, 1
+  FROM outbox_v2;
+DROP TABLE outbox_v2;
+CREATE INDEX outbox_pending ON outbox (status, planned_at) WHERE status = 'pending';
+)sql",
 };
 
 // Rolls back unless committed: every early return leaves the database as it was.
@@ -465,7 +500,7 @@ namespace {
 
 constexpr std::string_view k_outbox_columns =
     "key, occurrence, step, member, kind, sequence, recipient, level, planned_at, late, status, "
-    "attempts, message_id, detail";
+    "attempts, message_id, detail, channel, next_attempt, enqueued_at, finished_at";
 
 OutboxEntry outbox_from(const Statement& row) {
   return OutboxEntry{.key = row.text(0),
@@ -481,7 +516,11 @@ OutboxEntry outbox_from(const Statement& row) {
                      .status = row.text(10),
                      .attempts = row.integer(11),
                      .message_id = row.text(12),
-                     .detail = row.text(13)};
+                     .detail = row.text(13),
+                     .channel = row.text(14),
+                     .next_attempt = row.text(15),
+                     .enqueued_at = row.text(16),
+                     .finished_at = row.text(17)};
 }
 
 }  // namespace
@@ -493,8 +532,8 @@ Result<std::size_t> Store::enqueue(std::span<const OutboxEntry> entries, std::st
   Transaction transaction(m_db.get());
   auto insert = prepare(
       "INSERT OR IGNORE INTO outbox (key, occurrence, step, member, kind, sequence, recipient, level,"
-      " planned_at, late, enqueued_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-      " 'pending')");
+      " planned_at, late, enqueued_at, status, channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+      " ?10, ?11, 'pending', ?12)");
   auto run = prepare("INSERT OR REPLACE INTO service_state (id, last_run) VALUES (1, ?1)");
   if (!insert) return std::unexpected(insert.error());
   if (!run) return std::unexpected(run.error());
@@ -503,7 +542,7 @@ Result<std::size_t> Store::enqueue(std::span<const OutboxEntry> entries, std::st
     insert->reset();
     insert->bind(1, e.key).bind(2, e.occurrence).bind(3, e.step).bind(4, e.member).bind(5, e.kind);
     insert->bind(6, e.sequence).bind(7, e.recipient).bind(8, e.level).bind(9, e.planned_at);
-    insert->bind(10, std::int64_t{e.late ? 1 : 0}).bind(11, enqueued_at);
+    insert->bind(10, std::int64_t{e.late ? 1 : 0}).bind(11, enqueued_at).bind(12, e.channel);
     if ((rc = insert->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
     added += static_cast<std::size_t>(sqlite3_changes(m_db.get()));
   }
@@ -527,7 +566,7 @@ Result<std::optional<std::string>> Store::last_run() {
 Result<std::vector<OutboxEntry>> Store::pending_outbox() {
   std::vector<OutboxEntry> entries;
   auto statement = prepare("SELECT " + std::string(k_outbox_columns) +
-                           " FROM outbox WHERE status = 'pending' ORDER BY planned_at, key");
+                           " FROM outbox WHERE status = 'pending' ORDER BY planned_at, key, channel");
   if (!statement) return std::unexpected(statement.error());
   int rc = SQLITE_ROW;
   while ((rc = statement->step()) == SQLITE_ROW) entries.push_back(outbox_from(*statement));
@@ -538,7 +577,7 @@ Result<std::vector<OutboxEntry>> Store::pending_outbox() {
 Result<std::vector<OutboxEntry>> Store::outbox() {
   std::vector<OutboxEntry> entries;
   if (m_version < 2) return entries;
-  auto statement = prepare("SELECT " + std::string(k_outbox_columns) + " FROM outbox ORDER BY key");
+  auto statement = prepare("SELECT " + std::string(k_outbox_columns) + " FROM outbox ORDER BY key, channel");
   if (!statement) return std::unexpected(statement.error());
   int rc = SQLITE_ROW;
   while ((rc = statement->step()) == SQLITE_ROW) entries.push_back(outbox_from(*statement));
@@ -546,19 +585,69 @@ Result<std::vector<OutboxEntry>> Store::outbox() {
   return entries;
 }
 
-Result<void> Store::finish(std::span<const std::string> keys, std::string_view status,
-                           std::string_view message_id, std::string_view detail, std::string_view at) {
+Result<void> Store::finish(std::span<const std::string> keys, std::string_view channel,
+                           const Outcome& outcome) {
   int rc = sqlite3_exec(m_db.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
   Transaction transaction(m_db.get());
   auto update = prepare(
-      "UPDATE outbox SET status = ?2, attempts = attempts + 1, finished_at = ?3, message_id = ?4,"
-      " detail = ?5 WHERE key = ?1 AND status = 'pending'");
+      "UPDATE outbox SET status = ?3, attempts = attempts + 1, finished_at = ?4, message_id = ?5,"
+      " detail = ?6, next_attempt = ?7,"
+      " enqueued_at = CASE enqueued_at WHEN '' THEN ?8 ELSE enqueued_at END"
+      " WHERE key = ?1 AND channel = ?2 AND status = 'pending'");
   if (!update) return std::unexpected(update.error());
+  const bool finished = outcome.status != "pending";
   for (const std::string& key : keys) {
     update->reset();
-    update->bind(1, key).bind(2, status).bind(3, status == "pending" ? "" : at).bind(4, message_id);
-    update->bind(5, detail);
+    update->bind(1, key).bind(2, channel).bind(3, outcome.status);
+    update->bind(4, finished ? outcome.at : std::string_view("")).bind(5, outcome.message_id);
+    update->bind(6, outcome.detail).bind(7, finished ? std::string_view("") : outcome.next_attempt);
+    update->bind(8, outcome.at);
+    if ((rc = update->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  }
+  if ((rc = transaction.commit()) != SQLITE_OK) {
+    return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  }
+  return {};
+}
+
+Result<std::size_t> Store::retry(std::string_view key) {
+  int rc = sqlite3_exec(m_db.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  Transaction transaction(m_db.get());
+  auto update = prepare(
+      "UPDATE outbox SET status = 'pending', next_attempt = '', finished_at = '', announced = 0,"
+      " enqueued_at = '' WHERE key = ?1 AND status IN ('pending', 'dead')");
+  if (!update) return std::unexpected(update.error());
+  update->bind(1, key);
+  if ((rc = update->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  const auto changed = static_cast<std::size_t>(sqlite3_changes(m_db.get()));
+  if ((rc = transaction.commit()) != SQLITE_OK) {
+    return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  }
+  return changed;
+}
+
+Result<std::vector<OutboxEntry>> Store::unannounced_dead() {
+  std::vector<OutboxEntry> entries;
+  auto statement = prepare("SELECT " + std::string(k_outbox_columns) +
+                           " FROM outbox WHERE status = 'dead' AND announced = 0 ORDER BY key, channel");
+  if (!statement) return std::unexpected(statement.error());
+  int rc = SQLITE_ROW;
+  while ((rc = statement->step()) == SQLITE_ROW) entries.push_back(outbox_from(*statement));
+  if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "read", m_path));
+  return entries;
+}
+
+Result<void> Store::mark_announced(std::span<const OutboxEntry> entries) {
+  int rc = sqlite3_exec(m_db.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
+  Transaction transaction(m_db.get());
+  auto update = prepare("UPDATE outbox SET announced = 1 WHERE key = ?1 AND channel = ?2");
+  if (!update) return std::unexpected(update.error());
+  for (const OutboxEntry& entry : entries) {
+    update->reset();
+    update->bind(1, entry.key).bind(2, entry.channel);
     if ((rc = update->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
   }
   if ((rc = transaction.commit()) != SQLITE_OK) {

@@ -18,7 +18,7 @@
 namespace scadenzario::store {
 
 // The schema version this build writes; older files are migrated forward on open.
-constexpr int k_schema_version = 2;
+constexpr int k_schema_version = 3;
 
 enum class ChangeKind { done, waived, undone };
 
@@ -38,7 +38,8 @@ struct StepChange {
   bool forced = false;
 };
 
-// One notification in the service's outbox.
+// One delivery in the service's outbox: a notification through one channel ("mail", or
+// "webhook:NAME"). The pair (key, channel) is enqueued once and finished once.
 struct OutboxEntry {
   std::string key;
   std::string occurrence;
@@ -54,6 +55,19 @@ struct OutboxEntry {
   std::int64_t attempts = 0;
   std::string message_id;
   std::string detail;
+  std::string channel = "mail";
+  std::string next_attempt;  // UTC ISO 8601; empty: at once
+  std::string enqueued_at;   // UTC ISO 8601; empty after `outbox retry`, until an attempt
+  std::string finished_at;   // UTC ISO 8601; empty while pending
+};
+
+// How one attempt at a delivery ended.
+struct Outcome {
+  std::string_view status;      // "sent", "skipped", "dead", or "pending" (failed, retry)
+  std::string_view message_id;
+  std::string_view detail;
+  std::string_view at;            // UTC ISO 8601: when it finished
+  std::string_view next_attempt;  // UTC ISO 8601, for "pending": not before then
 };
 
 // The result of walking the audit chain.
@@ -110,10 +124,20 @@ public:
   // Returns every entry, in key order (for tests and `outbox` listings).
   Result<std::vector<OutboxEntry>> outbox();
 
-  // Marks the entries of `keys` as `status` ("sent", "skipped", "dead") with the message
-  // id and a detail, or counts a failed attempt when `status` is "pending".
-  Result<void> finish(std::span<const std::string> keys, std::string_view status,
-                      std::string_view message_id, std::string_view detail, std::string_view at);
+  // Ends an attempt at the pending deliveries of `keys` through `channel`: finishes them
+  // with outcome.status, or counts a failed attempt and sets the next when "pending".
+  Result<void> finish(std::span<const std::string> keys, std::string_view channel,
+                      const Outcome& outcome);
+
+  // Puts the dead or pending deliveries of `key` (every channel) back in the queue, to go
+  // at the service's next wake-up. Their maximum age counts again from their next failed
+  // attempt (the enqueue time is cleared: the service's clock, not ours, sets it).
+  // Returns how many.
+  Result<std::size_t> retry(std::string_view key);
+
+  // Dead letters the administrator has not been told of, and marking them told.
+  Result<std::vector<OutboxEntry>> unannounced_dead();
+  Result<void> mark_announced(std::span<const OutboxEntry> entries);
 
   // Caps the database at `pages` pages (SQLite's max_page_count): used to prove that a
   // full disk loses nothing.

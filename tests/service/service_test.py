@@ -70,9 +70,14 @@ def names(root):
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
-def outbox(root):
+def outbox(root, columns="key, status"):
     with sqlite3.connect(root / "state.db") as db:
-        return db.execute("SELECT key, status FROM outbox ORDER BY key").fetchall()
+        return db.execute(f"SELECT {columns} FROM outbox ORDER BY key").fetchall()
+
+
+def cli(root, *args):
+    return subprocess.run([CLI, "--config", str(root / "rules" / "scadenzario.toml"), "--state",
+                           str(root / "state.db"), *args], capture_output=True, text=True)
 
 
 def test_delivery_restart_and_clock(root):
@@ -228,8 +233,61 @@ def test_wall_clock_set(root):
     check(daemon.stop() == 0, "wall-clock test: SIGTERM gives status 0")
 
 
+def test_retry_backoff_and_dead_letters(root):
+    # A Maildir that cannot be written (new/ is a file): every delivery fails, transiently.
+    maildir = root / "Maildir"
+    for sub in ("tmp", "cur"):
+        (maildir / sub).mkdir(parents=True)
+    (maildir / "new").write_text("not a folder")
+    daemon = Daemon(root, "2027-01-07T08:59:57")
+    check(daemon.wait_for_log("event=retry-later", timeout=20), "a failed delivery is retried later")
+    rows = outbox(root, "key, channel, status, attempts, next_attempt, enqueued_at")
+    check(len(rows) == 2 and all(r[1] == "mail" and r[2] == "pending" and r[3] == 1 for r in rows),
+          f"both stay pending after one attempt ({rows})")
+    waits = [(datetime.datetime.fromisoformat(r[4].replace("Z", "+00:00")) -
+              datetime.datetime.fromisoformat(r[5].replace("Z", "+00:00"))).total_seconds() for r in rows]
+    check(all(25 <= w <= 65 for w in waits), f"the first retry comes 30-60 s later, with jitter ({waits})")
+    sleep_lines = [line for line in (root / "daemon.log").read_text().splitlines() if "event=sleep" in line]
+    check(sleep_lines and "retry=true" in sleep_lines[-1], "the service sleeps until the retry, not longer")
+    check(daemon.stop() == 0, "retry test: SIGTERM gives status 0")
+
+    # Four days later, still failing: past the maximum age (72 h) they are dead letters,
+    # announced once in the log; the escalations due now are new and wait their turn.
+    daemon = Daemon(root, "2027-01-11T09:00:30")
+    check(daemon.wait_for_log("event=dead-letter", timeout=20), "expired deliveries become dead letters")
+    time.sleep(0.5)
+    check(daemon.stop() == 0, "dead-letter test: SIGTERM gives status 0")
+    log = (root / "daemon.log").read_text()
+    dead = [k for k, st in outbox(root) if st == "dead"]
+    check(len(dead) == 2 and log.count("event=dead-letter") == 2,
+          f"two dead letters, each announced once ({dead})")
+    listing = cli(root, "outbox", "--dead")
+    check(listing.returncode == 0 and all(k in listing.stdout for k in dead) and
+          "undelivered within the maximum age" in listing.stdout,
+          "`scadenzario outbox --dead` lists them with the reason: " + listing.stdout + listing.stderr)
+    as_json = cli(root, "outbox", "--format", "json")
+    check(as_json.returncode == 0 and all(e["status"] == "pending" for e in __import__("json").loads(as_json.stdout)),
+          "`scadenzario outbox --format json` lists the queue")
+
+    # The administrator repairs the Maildir, puts one dead letter back and reloads.
+    (maildir / "new").unlink()
+    (maildir / "new").mkdir()
+    retried = cli(root, "outbox", "retry", dead[0])
+    check(retried.returncode == 0, "`scadenzario outbox retry KEY` puts it back: " + retried.stdout + retried.stderr)
+    unknown = cli(root, "outbox", "retry", "no/such/key")
+    check(unknown.returncode == 2 and "no/such/key" in unknown.stderr, "an unknown key is a clear error")
+    daemon = Daemon(root, "2027-01-11T09:01:00")
+    check(daemon.wait_for_log("event=sent", timeout=20), "after the repair the queue is delivered")
+    time.sleep(0.5)
+    rows = dict(outbox(root))
+    check(rows[dead[0]] == "sent" and rows[dead[1]] == "dead",
+          f"the retried dead letter is sent, the other stays dead ({rows})")
+    check((root / "daemon.log").read_text().count("event=dead-letter") == 2, "no dead letter is announced twice")
+    check(daemon.stop() == 0, "final stop: status 0")
+
+
 with tempfile.TemporaryDirectory() as directory:
-    for test in [test_delivery_restart_and_clock, test_reload, test_done_before_delivery,
+    for test in [test_retry_backoff_and_dead_letters, test_delivery_restart_and_clock, test_reload, test_done_before_delivery,
                  test_daylight_saving_changes, test_wall_clock_set]:
         root = Path(directory) / test.__name__
         shutil.copytree(SOURCE / "rules", root / "rules")

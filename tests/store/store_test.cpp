@@ -294,13 +294,98 @@ TEST_CASE("Store: the outbox enqueues each key once and records the last run", "
   REQUIRE(pending.size() == 2);
   CHECK(pending[0].planned_at == "2027-01-22T09:00");
   const std::vector<std::string> sent = {pending[0].key};
-  REQUIRE(store.finish(sent, "sent", "abc", "delivered", "2027-01-28T08:06:00Z").has_value());
+  REQUIRE(store.finish(sent, "mail", {.status = "sent", .message_id = "abc", .detail = "delivered",
+                                      .at = "2027-01-28T08:06:00Z"}).has_value());
   pending = store.pending_outbox().value();
   REQUIRE(pending.size() == 1);
   CHECK(pending[0].key == "a/2027/s//reminder/1/giunta");
   const auto all = store.outbox().value();
   CHECK(all[1].status == "sent");
   CHECK(all[1].message_id == "abc");
+}
+
+TEST_CASE("Store: one delivery per key and channel, each with its own attempts and retry time",
+          "[store]") {
+  TempDir dir;
+  Store store = open_store(dir / "state.db");
+  const std::string key = "a/2027/s//reminder/7/giunta";
+  std::vector<OutboxEntry> entries(2, OutboxEntry{.key = key, .occurrence = "a/2027", .step = "s",
+                                                  .kind = "reminder", .sequence = 7,
+                                                  .recipient = "giunta",
+                                                  .planned_at = "2027-01-22T09:00"});
+  entries[1].channel = "webhook:teams";
+  REQUIRE(store.enqueue(entries, "2027-01-22T08:00:00Z", "2027-01-22T09:00").value() == 2);
+  REQUIRE(store.enqueue(entries, "2027-01-22T08:01:00Z", "2027-01-22T09:01").value() == 0);
+  const std::vector<std::string> keys = {key};
+  REQUIRE(store.finish(keys, "mail", {.status = "sent", .message_id = "m1", .at = "2027-01-22T08:00:01Z"}));
+  REQUIRE(store.finish(keys, "webhook:teams", {.status = "pending", .detail = "HTTP 503",
+                                               .at = "2027-01-22T08:00:01Z",
+                                               .next_attempt = "2027-01-22T08:01:01Z"}));
+  auto pending = store.pending_outbox().value();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].channel == "webhook:teams");
+  CHECK(pending[0].attempts == 1);
+  CHECK(pending[0].next_attempt == "2027-01-22T08:01:01Z");
+  CHECK(pending[0].detail == "HTTP 503");
+  CHECK(pending[0].enqueued_at == "2027-01-22T08:00:00Z");
+  CHECK(pending[0].finished_at.empty());
+
+  // Dead: announced once; `outbox retry` puts it back, due at once, to be announced again.
+  REQUIRE(store.finish(keys, "webhook:teams", {.status = "dead", .detail = "HTTP 410",
+                                               .at = "2027-01-22T08:01:02Z"}));
+  CHECK(store.pending_outbox().value().empty());
+  auto dead = store.unannounced_dead().value();
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0].finished_at == "2027-01-22T08:01:02Z");
+  REQUIRE(store.mark_announced(dead));
+  CHECK(store.unannounced_dead().value().empty());
+  CHECK(store.retry(key).value() == 1);  // the sent e-mail stays sent
+  pending = store.pending_outbox().value();
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].channel == "webhook:teams");
+  CHECK(pending[0].next_attempt.empty());
+  CHECK(pending[0].enqueued_at.empty());  // the maximum age starts again at the next attempt
+  REQUIRE(store.finish(keys, "webhook:teams", {.status = "pending", .at = "2027-01-23T08:00:00Z",
+                                               .next_attempt = "2027-01-23T08:01:00Z"}));
+  CHECK(store.pending_outbox().value()[0].enqueued_at == "2027-01-23T08:00:00Z");
+  CHECK(store.retry("no/such/key").value() == 0);
+}
+
+TEST_CASE("Store: a version-2 database is migrated: its outbox rows become e-mail deliveries",
+          "[store]") {
+  TempDir dir;
+  const fs::path path = dir / "state-v2.db";
+  {
+    RawDb raw = raw_open(path);
+    for (const char* file : {"/schema-v1.sql", "/schema-v2-outbox.sql"}) {
+      std::ifstream schema(std::string(SCADENZARIO_TEST_DATA) + file);
+      std::stringstream sql;
+      sql << schema.rdbuf();
+      REQUIRE(raw_exec(raw.get(), sql.str()) == "");
+    }
+    REQUIRE(raw_exec(raw.get(),
+                     "INSERT INTO outbox (key, occurrence, step, member, kind, sequence, recipient,"
+                     " level, planned_at, late, enqueued_at, status, attempts, detail) VALUES"
+                     " ('k1', 'a/2027', 's', '', 'reminder', 7, 'giunta', 0, '2027-01-22T09:00', 0,"
+                     "  '2027-01-22T08:00:00Z', 'pending', 2, 'disk full'),"
+                     " ('k2', 'a/2027', 's', '', 'reminder', 1, 'giunta', 0, '2027-01-28T09:00', 0,"
+                     "  '2027-01-28T08:00:00Z', 'dead', 1, 'no people');"
+                     "INSERT INTO service_state VALUES (1, '2027-01-28T09:00');") == "");
+  }
+  Store store = open_store(path);
+  CHECK(store.schema_version() == k_schema_version);
+  const auto all = store.outbox().value();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].key == "k1");
+  CHECK(all[0].channel == "mail");
+  CHECK(all[0].status == "pending");
+  CHECK(all[0].attempts == 2);
+  CHECK(all[0].detail == "disk full");
+  CHECK(all[0].next_attempt.empty());
+  CHECK(all[1].status == "dead");
+  CHECK(store.unannounced_dead().value().empty());  // the old service already logged it
+  CHECK(store.last_run().value() == std::optional<std::string>{"2027-01-28T09:00"});
+  CHECK(store.enqueue(std::vector<OutboxEntry>{all[0]}, "2027-01-29T08:00:00Z", "2027-01-29T09:00").value() == 0);
 }
 
 TEST_CASE("Store: the store's connection enforces foreign keys (a step state cannot be orphaned)",
