@@ -6,7 +6,9 @@
 
 #include "core/message.hpp"
 
+#include <chrono>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,7 +21,9 @@ struct DeliveryResult {
   enum class Outcome { delivered, transient, permanent };
 
   Outcome outcome = Outcome::transient;  // a result nobody filled in is not a delivery
-  std::string detail;  // for the log: where it went, or what failed and why
+  std::string detail;  // for the log: where it went, or what failed and why (no secrets)
+  // When the peer said how long to wait before trying again (HTTP Retry-After).
+  std::optional<std::chrono::seconds> retry_after;
 };
 
 std::string_view to_string(DeliveryResult::Outcome outcome);
@@ -34,6 +38,11 @@ public:
   // Makes one attempt to deliver `message`; `now` dates it. Delivering a message whose
   // id the peer already has is not an error: channels are idempotent on Message::id.
   virtual DeliveryResult deliver(const Message& message, std::time_t now) = 0;
+
+  // Ends a batch of deliveries: releases what the channel keeps open between them (an
+  // SMTP or HTTP connection, reused by the calls of one batch). The next deliver()
+  // opens a new one. Call it before sleeping: servers close idle connections anyway.
+  virtual void end_batch() {}
 };
 
 }  // namespace scadenzario::notifiers

@@ -3,7 +3,7 @@ package (policy.default, RFC 5322 and RFC 2047 aware) must decode the Italian su
 display names, the date, the ids, both alternatives (quoted-printable UTF-8), and the
 calendar attachment must parse with icalendar (Debian's python3-icalendar).
 
-Shared by parse_message.py (Maildir) and smtp_test.py (SMTP): both channels send the
+Shared by parse_message.py (Maildir) and smtp_peer_test.py (SMTP): both channels send the
 same bytes.
 """
 import datetime

@@ -1,7 +1,7 @@
 // The whole e-mail: headers, the multipart structure (text and HTML alternatives, the
 // calendar attachment), deterministic boundaries, escaping in HTML and iCalendar, and
 // lines within the limits. Python's email package reads the same messages in
-// parse_message.py and smtp_test.py; these tests pin the bytes.
+// parse_message.py and smtp_peer_test.py; these tests pin the bytes.
 #include "notifiers/base64.hpp"
 #include "notifiers/message_calendar.hpp"
 #include "notifiers/message_html.hpp"
