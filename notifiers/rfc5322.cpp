@@ -180,19 +180,26 @@ namespace {
 
 // One byte of a quoted-printable line; `last`: it ends the line (trailing white space
 // would be stripped in transit, so it is encoded).
-std::string qp_token(char c, bool last) {
+// Written into a fixed buffer: this runs for every byte of every message body.
+std::string_view qp_token(char c, bool last, char (&buffer)[3]) {
   const auto byte = static_cast<unsigned char>(c);
   const bool white = c == ' ' || c == '\t';
-  if ((byte >= 33 && byte <= 126 && c != '=') || (white && !last)) return std::string(1, c);
-  char hex[4];
-  std::snprintf(hex, sizeof hex, "=%02X", static_cast<unsigned>(byte));
-  return hex;
+  if ((byte >= 33 && byte <= 126 && c != '=') || (white && !last)) {
+    buffer[0] = c;
+    return {buffer, 1};
+  }
+  static constexpr std::string_view k_hex = "0123456789ABCDEF";
+  buffer[0] = '=';
+  buffer[1] = k_hex[byte >> 4];
+  buffer[2] = k_hex[byte & 0x0Fu];
+  return {buffer, 3};
 }
 
 void append_qp_line(std::string& out, std::string_view line) {
   std::size_t column = 0;
+  char buffer[3];
   for (std::size_t i = 0; i < line.size(); ++i) {
-    const std::string token = qp_token(line[i], i + 1 == line.size());
+    const std::string_view token = qp_token(line[i], i + 1 == line.size(), buffer);
     if (column + token.size() > k_qp_limit - 1) {  // room for the soft break's '='
       out += "=\r\n";
       column = 0;
@@ -207,6 +214,7 @@ void append_qp_line(std::string& out, std::string_view line) {
 
 std::string quoted_printable(std::string_view text) {
   std::string out;
+  out.reserve(text.size() + text.size() / 4);
   while (!text.empty()) {
     const std::size_t end = std::min(text.find('\n'), text.size());
     std::string_view line = text.substr(0, end);
