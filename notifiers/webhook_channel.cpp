@@ -24,6 +24,14 @@ std::size_t keep_response(char* data, std::size_t size, std::size_t count, void*
   return bytes;
 }
 
+// The id goes into a header: letters, digits, '-', '_', '.' only (no header injection).
+bool is_safe_id(std::string_view id) {
+  return !id.empty() && std::ranges::all_of(id, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
 // Returns the response body as one line for the log.
 std::string one_line(std::string text) {
   std::ranges::replace_if(text, [](char c) { return c == '\r' || c == '\n' || c == '\t'; }, ' ');
@@ -38,6 +46,9 @@ public:
   std::string_view name() const override { return "webhook"; }
 
   DeliveryResult deliver(const Message& message, std::time_t now) override {
+    if (!is_safe_id(message.id)) {
+      return {Outcome::permanent, "message id \"" + message.id + "\" is not letters, digits, '-', '_', '.'"};
+    }
     if (!m_easy && !open()) return {Outcome::transient, "libcurl: cannot create a handle"};
     const std::string body = webhook_body(message, m_options.preset, now);
     CurlList headers;

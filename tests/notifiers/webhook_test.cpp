@@ -122,6 +122,14 @@ TEST_CASE("smtp_outcome: 5xx permanent but a refused login; 4xx, refused and tim
   CHECK(smtp_outcome(CURLE_USE_SSL_FAILED, 250) == Outcome::transient);  // no STARTTLS offered
 }
 
+TEST_CASE("webhook channel: an id unfit for a header is refused before any connection", "[webhook]") {
+  auto channel = make_webhook_channel(WebhookChannelOptions{.name = "x", .url = "http://127.0.0.1:9/"});
+  Message message = test::sample_message("abc\r\nX-Injected: 1");
+  const DeliveryResult result = channel->deliver(message, 0);
+  CHECK(result.outcome == Outcome::permanent);
+  CHECK(result.detail.starts_with("message id "));
+}
+
 TEST_CASE("redacted_url: scheme and host only; user info, path and query are secrets", "[webhook]") {
   CHECK(redacted_url("https://hooks.slack.com/services/T000/B000/XXXX") == "https://hooks.slack.com");
   CHECK(redacted_url("smtp://user:pw@mail.example.it:587/ehlo") == "smtp://mail.example.it:587");
