@@ -70,7 +70,7 @@ TEST_CASE("delivery settings: security follows the url's scheme unless given", "
   CHECK_FALSE(defaults.password.is_set());
 }
 
-TEST_CASE("delivery settings: webhooks with presets, secrets and headers; names for the body and roles",
+TEST_CASE("delivery settings: webhooks with presets, secrets and headers, names for the body and roles",
           "[config][delivery]") {
   const Config config = parse(R"(
 [delivery]

@@ -95,7 +95,7 @@ TEST_CASE("parse_retry_after: delay-seconds or an HTTP date", "[webhook]") {
   CHECK_FALSE(parse_retry_after("99999999999999999999999", now));
 }
 
-TEST_CASE("http_outcome: 2xx delivered; 408, 429, 5xx and no answer transient; other 4xx and 3xx "
+TEST_CASE("http_outcome: 2xx delivered, 408, 429, 5xx and no answer transient, other 4xx and 3xx "
           "permanent", "[webhook]") {
   CHECK(http_outcome(CURLE_OK, 200) == Outcome::delivered);
   CHECK(http_outcome(CURLE_OK, 204) == Outcome::delivered);
@@ -109,7 +109,7 @@ TEST_CASE("http_outcome: 2xx delivered; 408, 429, 5xx and no answer transient; o
   }
 }
 
-TEST_CASE("smtp_outcome: 5xx permanent but a refused login; 4xx, refused and timeouts transient",
+TEST_CASE("smtp_outcome: 5xx permanent but a refused login, 4xx, refused and timeouts transient",
           "[smtp]") {
   CHECK(smtp_outcome(CURLE_OK, 250) == Outcome::delivered);
   CHECK(smtp_outcome(CURLE_SEND_ERROR, 550) == Outcome::permanent);  // RCPT TO refused
@@ -130,7 +130,7 @@ TEST_CASE("webhook channel: an id unfit for a header is refused before any conne
   CHECK(result.detail.starts_with("message id "));
 }
 
-TEST_CASE("redacted_url: scheme and host only; user info, path and query are secrets", "[webhook]") {
+TEST_CASE("redacted_url: scheme and host only, user info, path and query are secrets", "[webhook]") {
   CHECK(redacted_url("https://hooks.slack.com/services/T000/B000/XXXX") == "https://hooks.slack.com");
   CHECK(redacted_url("smtp://user:pw@mail.example.it:587/ehlo") == "smtp://mail.example.it:587");
   CHECK(redacted_url("http://127.0.0.1:8080?token=x") == "http://127.0.0.1:8080");
