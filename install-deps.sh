@@ -11,6 +11,7 @@ packages=(
   libsystemd-dev libhowardhinnant-date-dev tzdata
   catch2
   python3 python3-icalendar python3-aiosmtpd   # independent peers for the tests
+  openssl                                      # certificates made at test time (SMTP, HTTPS)
   strace                                       # proves the idle service makes no system calls
   systemd                                      # systemd-analyze, -sysusers, -tmpfiles check the units
   dpkg-dev file                                # the .deb: dpkg-shlibdeps, and file for CPack

@@ -1,7 +1,8 @@
 // A delivery channel: hands one message to a peer (a Maildir, an SMTP server, a webhook
 // receiver) and says whether the peer accepted it. The service owns the outbox and the
 // retries; a channel makes one attempt per call and never throws for a failure the
-// world can cause (a full disk, a refused connection): it reports it.
+// world can cause (a full disk, a refused connection): it reports it. A channel is used
+// by one thread at a time; it may keep a connection open between calls (end_batch()).
 #pragma once
 
 #include "core/message.hpp"

@@ -1,6 +1,6 @@
 #include "notifiers/maildir_channel.hpp"
 
-#include "notifiers/rfc5322.hpp"
+#include "notifiers/mime_message.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -101,7 +101,7 @@ public:
   std::string_view name() const override { return "maildir"; }
 
   DeliveryResult deliver(const Message& message, std::time_t now) override {
-    const auto rendered = render_rfc5322(message, m_from, now);
+    const auto rendered = render_mime_message(message, m_from, now);
     if (!rendered) {
       return {Outcome::permanent, "cannot render message " + message.id + ": " + rendered.error()};
     }

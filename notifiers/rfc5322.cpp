@@ -1,6 +1,6 @@
 #include "notifiers/rfc5322.hpp"
 
-#include <openssl/evp.h>
+#include "notifiers/base64.hpp"
 
 #include <algorithm>
 #include <array>
@@ -20,15 +20,6 @@ constexpr std::size_t k_qp_limit = 76;      // RFC 2045 §6.7 (5)
 
 bool is_ascii(std::string_view text) {
   return std::ranges::all_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x80u; });
-}
-
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                                     static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(length));
-  return out;
 }
 
 // Length of the UTF-8 character starting with `lead` (1 for a stray byte).
@@ -78,7 +69,7 @@ public:
         fold();
         taken = fitting_prefix(text, room());
       }
-      token("=?UTF-8?B?" + base64(text.substr(0, taken)) + "?=");
+      token("=?UTF-8?B?" + base64_encode(text.substr(0, taken)) + "?=");
       text.remove_prefix(taken);
     }
   }
@@ -152,6 +143,8 @@ void append_address(HeaderField& field, const Address& address) {
   field.token("<" + address.email + ">");
 }
 
+}  // namespace
+
 std::string address_field(std::string_view name, const std::vector<Address>& addresses) {
   HeaderField field(name);
   for (std::size_t i = 0; i < addresses.size(); ++i) {
@@ -160,8 +153,6 @@ std::string address_field(std::string_view name, const std::vector<Address>& add
   }
   return std::move(field).finish();
 }
-
-}  // namespace
 
 std::string unstructured_field(std::string_view name, std::string_view value) {
   HeaderField field(name);
@@ -189,19 +180,26 @@ namespace {
 
 // One byte of a quoted-printable line; `last`: it ends the line (trailing white space
 // would be stripped in transit, so it is encoded).
-std::string qp_token(char c, bool last) {
+// Written into a fixed buffer: this runs for every byte of every message body.
+std::string_view qp_token(char c, bool last, char (&buffer)[3]) {
   const auto byte = static_cast<unsigned char>(c);
   const bool white = c == ' ' || c == '\t';
-  if ((byte >= 33 && byte <= 126 && c != '=') || (white && !last)) return std::string(1, c);
-  char hex[4];
-  std::snprintf(hex, sizeof hex, "=%02X", static_cast<unsigned>(byte));
-  return hex;
+  if ((byte >= 33 && byte <= 126 && c != '=') || (white && !last)) {
+    buffer[0] = c;
+    return {buffer, 1};
+  }
+  static constexpr std::string_view k_hex = "0123456789ABCDEF";
+  buffer[0] = '=';
+  buffer[1] = k_hex[byte >> 4];
+  buffer[2] = k_hex[byte & 0x0Fu];
+  return {buffer, 3};
 }
 
 void append_qp_line(std::string& out, std::string_view line) {
   std::size_t column = 0;
+  char buffer[3];
   for (std::size_t i = 0; i < line.size(); ++i) {
-    const std::string token = qp_token(line[i], i + 1 == line.size());
+    const std::string_view token = qp_token(line[i], i + 1 == line.size(), buffer);
     if (column + token.size() > k_qp_limit - 1) {  // room for the soft break's '='
       out += "=\r\n";
       column = 0;
@@ -216,6 +214,7 @@ void append_qp_line(std::string& out, std::string_view line) {
 
 std::string quoted_printable(std::string_view text) {
   std::string out;
+  out.reserve(text.size() + text.size() / 4);
   while (!text.empty()) {
     const std::size_t end = std::min(text.find('\n'), text.size());
     std::string_view line = text.substr(0, end);
@@ -257,7 +256,9 @@ std::optional<std::string> id_error(std::string_view id) {
   return std::nullopt;
 }
 
-std::optional<std::string> message_error(const Message& message, const Address& from) {
+}  // namespace
+
+std::optional<std::string> header_error(const Message& message, const Address& from) {
   if (message.to.empty()) return std::string("To: no recipient");
   if (auto error = address_error("From", from)) return error;
   for (const Address& address : message.to) {
@@ -268,28 +269,6 @@ std::optional<std::string> message_error(const Message& message, const Address& 
   }
   if (auto error = header_value_error("Subject", message.subject)) return error;
   return id_error(message.id);
-}
-
-}  // namespace
-
-std::expected<std::string, std::string> render_rfc5322(const Message& message, const Address& from,
-                                                       std::time_t now) {
-  if (auto error = message_error(message, from)) return std::unexpected(*error);
-  std::string out = address_field("From", {from});
-  out += address_field("To", message.to);
-  if (!message.cc.empty()) out += address_field("Cc", message.cc);
-  out += unstructured_field("Subject", message.subject);
-  out += "Date: " + rfc5322_date(now) + "\r\n";
-  out += "Message-ID: <" + message.id + "@scadenzario>\r\n";
-  out += "Auto-Submitted: auto-generated\r\n";       // RFC 3834: no auto-replies to it
-  out += "X-Auto-Response-Suppress: All\r\n";        // the same, for Exchange
-  out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: text/plain; charset=UTF-8\r\n";
-  out += "Content-Language: it\r\n";
-  out += "Content-Transfer-Encoding: quoted-printable\r\n";
-  out += "\r\n";
-  out += quoted_printable(message.body);
-  return out;
 }
 
 }  // namespace scadenzario::notifiers

@@ -1,24 +1,27 @@
-// A Message rendered as an Internet message (RFC 5322 with MIME, RFC 2045-2047): the
-// bytes a Maildir file holds and an SMTP server receives. Headers are ASCII: UTF-8
-// subjects and display names become RFC 2047 B encoded-words; the UTF-8 text body is
-// quoted-printable, so the message passes any 7-bit transport unchanged. Lines end in
-// CRLF and header lines stay within 76 columns.
+// The pieces of an Internet message (RFC 5322, RFC 2045-2047) that mime_message.hpp
+// assembles. Headers are ASCII: UTF-8 subjects and display names become RFC 2047 B
+// encoded-words; UTF-8 text is quoted-printable, so a message passes any 7-bit
+// transport unchanged. Lines end in CRLF and header lines stay within 76 columns.
 #pragma once
 
 #include "core/message.hpp"
 
 #include <ctime>
-#include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace scadenzario::notifiers {
 
-// Returns the message with From `from`, dated `now`; an error (the field and what is
-// wrong) when a header value holds CR, LF or another control character, an address is
-// not a plain ASCII addr-spec, the id is unfit for a Message-ID, or there is no To.
-std::expected<std::string, std::string> render_rfc5322(const Message& message, const Address& from,
-                                                       std::time_t now);
+// Returns what makes `message` from `from` unfit to send, if anything (the field and
+// what is wrong): a header value holding CR, LF or another control character, an address
+// that is not a plain ASCII addr-spec, an id unfit for a Message-ID, no To.
+std::optional<std::string> header_error(const Message& message, const Address& from);
+
+// Returns the header field `name: A <a@x>, B <b@y>` folded, with CRLF; display names
+// plain, quoted or encoded as needed. The addresses must have passed header_error().
+std::string address_field(std::string_view name, const std::vector<Address>& addresses);
 
 // Returns `now` as an RFC 5322 date in UTC: "Fri, 29 Jan 2027 08:00:00 +0000".
 std::string rfc5322_date(std::time_t now);

@@ -1,60 +1,15 @@
 #include "cli/ics_writer.hpp"
 
 #include "cli/plan_output.hpp"
-
-#include <cstdio>
+#include "core/icalendar.hpp"
 
 namespace scadenzario::cli {
 
 namespace {
 
-// RFC 5545 §3.3.11: backslash, semicolon, comma and line breaks are escaped in TEXT.
-std::string escape_text(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '\\': escaped += "\\\\"; break;
-      case ';': escaped += "\\;"; break;
-      case ',': escaped += "\\,"; break;
-      case '\n': escaped += "\\n"; break;
-      case '\r': break;
-      default: escaped += c;
-    }
-  }
-  return escaped;
-}
-
-// RFC 5545 §3.1: lines of at most 75 octets, continued after CRLF and a space, never
-// splitting a UTF-8 sequence.
-void append_line(std::string& out, std::string_view line) {
-  constexpr std::size_t k_max_octets = 75;
-  std::size_t limit = k_max_octets;
-  while (line.size() > limit) {
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0u) == 0x80u) --cut;
-    out.append(line.substr(0, cut));
-    out += "\r\n ";
-    line.remove_prefix(cut);
-    limit = k_max_octets - 1;  // the leading space counts
-  }
-  out.append(line);
-  out += "\r\n";
-}
-
-std::string date_value(Date date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d%02u%02u", year_of(date), month_of(date), day_of(date));
-  return text;
-}
-
-std::string utc_stamp(std::time_t stamp) {
-  std::tm utc{};
-  gmtime_r(&stamp, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
-  return text;
-}
+using ical::append_line;
+using ical::date_value;
+using ical::escape_text;
 
 std::string description(const Occurrence& occurrence, const ScheduledStep& scheduled) {
   std::string text = occurrence.act->title;
@@ -99,7 +54,7 @@ std::string render_plan_ics(const RuleSet& rules, const std::vector<Occurrence>&
   append_line(out, "VERSION:2.0");
   append_line(out, "CALSCALE:GREGORIAN");
   append_line(out, "X-WR-CALNAME:" + escape_text(rules.config.name));
-  const std::string dtstamp = utc_stamp(stamp);
+  const std::string dtstamp = ical::utc_stamp(stamp);
   for (const Occurrence& occurrence : plan) {
     for (const ScheduledStep& scheduled : occurrence.steps) {
       append_event(out, rules, occurrence, scheduled, dtstamp);

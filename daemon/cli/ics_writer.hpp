@@ -1,7 +1,5 @@
-// Writes a schedule as an iCalendar (RFC 5545) document, one all-day event per step.
-// Hand-written on purpose: libical (and the ICU it loads) cost about a millisecond at
-// the start of every command; the escaping and folding rules are a few lines, and the
-// tests read the output with an independent parser (Python's icalendar).
+// Writes a schedule as an iCalendar (RFC 5545) document, one all-day event per step
+// (text rules in core/icalendar.hpp).
 #pragma once
 
 #include "core/rule_set.hpp"

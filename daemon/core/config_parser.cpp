@@ -1,5 +1,6 @@
 #include "core/config_parser.hpp"
 
+#include "core/delivery_reader.hpp"
 #include "core/reminder_reader.hpp"
 #include "core/rule_parser.hpp"
 #include "core/toml_reader.hpp"
@@ -11,11 +12,12 @@ namespace scadenzario {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> k_config_keys = {
+constexpr std::array<std::string_view, 14> k_config_keys = {
     "name",     "time_zone", "send_at",   "rules_dir", "actors_file",  "state_db",
-    "tracked_from", "calendar",  "delivery", "mandate",   "reminders", "override"};
-constexpr std::array<std::string_view, 4> k_delivery_keys = {"maildir", "from_address", "from_name",
-                                                             "digest"};
+    "tracked_from", "calendar",  "delivery", "mandate",   "reminders", "override",
+    "smtp",     "webhook"};
+constexpr std::array<std::string_view, 5> k_delivery_keys = {"maildir", "from_address", "from_name",
+                                                             "digest", "webhooks"};
 constexpr std::array<std::string_view, 4> k_calendar_keys = {
     "non_business_day_rule", "saturday_is_business_day", "pentecost_monday", "patron"};
 constexpr std::array<std::string_view, 5> k_patron_keys = {"name", "date", "month", "weekday",
@@ -124,6 +126,8 @@ void read_delivery(const toml::table& table, Delivery& delivery, ParseContext& c
   delivery.maildir = reader.string("maildir", Need::optional).value_or(delivery.maildir);
   delivery.from_name = reader.string("from_name", Need::optional).value_or(delivery.from_name);
   delivery.digest = reader.boolean("digest").value_or(delivery.digest);
+  delivery.webhooks =
+      reader.strings("webhooks", Need::optional, &delivery.webhooks_where).value_or(std::vector<std::string>{});
   if (const auto from = reader.string("from_address", Need::optional)) {
     if (is_plausible_address(*from)) {
       delivery.from_address = *from;
@@ -240,6 +244,10 @@ Config parse_config(std::string_view text, std::string_view file, Diagnostics& e
   if (const toml::table* delivery = reader.table("delivery")) {
     read_delivery(*delivery, config.delivery, context);
   }
+  if (const toml::table* smtp = reader.table("smtp")) {
+    config.delivery.smtp = read_smtp(*smtp, context);
+  }
+  config.delivery.webhook_targets = read_webhooks(reader, context);
   read_mandates(reader, config, context);
   if (const toml::table* reminders = reader.table("reminders")) {
     const ReminderPolicy policy = read_reminder_policy(*reminders, "[reminders]", context);

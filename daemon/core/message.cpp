@@ -63,6 +63,33 @@ void add_unique(std::vector<Address>& list, const Person& person) {
   }
 }
 
+MessageItem item_of(const RuleSet& rules, const Notification& n) {
+  const Occurrence& occurrence = *n.occurrence;
+  const Step& step = *n.step->step;
+  std::string act_title = occurrence.act->title;
+  if (!occurrence.deadline->label.empty()) act_title += " — " + occurrence.deadline->label;
+  return MessageItem{.key = n.key(),
+                     .kind = n.kind,
+                     .occurrence = occurrence.key(),
+                     .act = occurrence.act->id,
+                     .act_title = std::move(act_title),
+                     .phase = occurrence.act->phase,
+                     .deadline = occurrence.deadline->name,
+                     .period = occurrence.period.key(),
+                     .step = step.id,
+                     .actor = step.actor,
+                     .actor_title = std::string(rules.actor_title(step.actor)),
+                     .action = step.action,
+                     .member = n.member,
+                     .recipient = n.recipient,
+                     .level = n.level,
+                     .due = n.step->due,
+                     .days_left = n.days_left,
+                     .late = n.late,
+                     .legal_basis = occurrence.act->legal_basis,
+                     .summary = step_summary_it(rules, n)};
+}
+
 // Builds the message of one group; nullopt when nobody is there to write to.
 std::optional<Message> compose(const RuleSet& rules, std::vector<const Notification*> items) {
   std::ranges::stable_sort(items, {}, &Notification::days_left);
@@ -83,6 +110,8 @@ std::optional<Message> compose(const RuleSet& rules, std::vector<const Notificat
   message.id = message_id(message.keys);
   message.subject = message_subject_it(rules, items);
   message.body = message_body_it(rules, items, !message.cc.empty());
+  message.organization = rules.config.name;
+  for (const Notification* n : items) message.items.push_back(item_of(rules, *n));
   return message;
 }
 

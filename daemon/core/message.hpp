@@ -25,6 +25,33 @@ struct Address {
   friend bool operator==(const Address&, const Address&) = default;
 };
 
+// One notification of a message as plain data, for the channels that render more than
+// the text: the calendar attachment of an e-mail, the JSON of a webhook.
+struct MessageItem {
+  std::string key;  // Notification::key()
+  NotificationKind kind = NotificationKind::reminder;
+  std::string occurrence;  // Occurrence::key(): "piano-performance/2027"
+  std::string act;         // act id
+  std::string act_title;   // with the deadline's label: "Report direzionali — verifica annuale"
+  int phase = 0;
+  std::string deadline;  // deadline name; empty for an act with a single due date
+  std::string period;    // "2027", "2027-03", "mandato-2024"
+  std::string step;      // step id
+  std::string actor;     // the step's role id
+  std::string actor_title;
+  std::string action;     // "APPROVA"
+  std::string member;     // person id for per-member steps, else ""
+  std::string recipient;  // the role (or person, for per-member steps) it is written to
+  int level = 0;          // 0: the step's actor; 1, 2: escalation levels
+  Date due;               // the step's due date
+  int days_left = 0;      // negative when late
+  bool late = false;      // sent after its time (catch-up)
+  std::string legal_basis;
+  std::string summary;  // one line, e.g. "Piano della performance — Giunta camerale: APPROVA"
+
+  friend bool operator==(const MessageItem&, const MessageItem&) = default;
+};
+
 struct Message {
   std::string id;                 // message_id(keys): Message-ID local part, Maildir name
   std::vector<std::string> keys;  // the notification keys it carries, sorted
@@ -32,6 +59,8 @@ struct Message {
   std::vector<Address> cc;
   std::string subject;  // UTF-8, one line
   std::string body;     // UTF-8 plain text, '\n' line ends, lines under 78 columns
+  std::string organization;        // the body's name (Config::name); may be empty
+  std::vector<MessageItem> items;  // one per key, most urgent first; may be empty (a test)
 };
 
 // Returns the 64-bit FNV-1a hash of `text` as 16 lower-case hex digits.

@@ -129,6 +129,10 @@ std::string notification_subject_it(const RuleSet& rules, const Notification& n)
   return subject;
 }
 
+std::string step_summary_it(const RuleSet& rules, const Notification& n) {
+  return act_name(*n.occurrence) + " — " + step_it(rules, n);
+}
+
 std::string message_subject_it(const RuleSet& rules,
                                const std::vector<const Notification*>& items) {
   const std::string first = notification_subject_it(rules, *items.front());

@@ -28,6 +28,10 @@ std::string message_subject_it(const RuleSet& rules, const std::vector<const Not
 std::string message_body_it(const RuleSet& rules, const std::vector<const Notification*>& items,
                             bool copied);
 
+// Returns a one-line title of `notification`'s step, stable while it is open (no count
+// of days): "Piano della performance — Giunta camerale: APPROVA".
+std::string step_summary_it(const RuleSet& rules, const Notification& notification);
+
 // Returns the command that records `notification`'s step as done:
 // scadenzario done ACT[:DEADLINE] STEP --year Y|--period P [--member M] --ref "…"
 std::string done_command(const Notification& notification);

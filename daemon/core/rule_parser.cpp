@@ -11,7 +11,7 @@ namespace scadenzario {
 namespace {
 
 constexpr std::array<std::string_view, 3> k_file_keys = {"actor", "act", "person"};
-constexpr std::array<std::string_view, 3> k_actor_keys = {"id", "title", "escalate_to"};
+constexpr std::array<std::string_view, 4> k_actor_keys = {"id", "title", "escalate_to", "webhooks"};
 constexpr std::array<std::string_view, 4> k_person_keys = {"id", "name", "email", "roles"};
 constexpr std::array<std::string_view, 17> k_act_keys = {
     "id",    "title",      "phase",       "purpose", "legal_basis", "every",
@@ -57,12 +57,16 @@ std::optional<Actor> parse_actor(const toml::table& table, ParseContext& context
   const auto id = read_role_id(reader, "id", Need::required);
   const auto title = reader.string("title", Need::required);
   const auto escalate_to = reader.string("escalate_to", Need::optional);
+  std::vector<SourceLocation> webhooks_where;
+  auto webhooks = reader.strings("webhooks", Need::optional, &webhooks_where);
   if (!id || !title) return std::nullopt;
   return Actor{.id = *id,
                .title = *title,
                .escalate_to = escalate_to.value_or(""),
+               .webhooks = std::move(webhooks).value_or(std::vector<std::string>{}),
                .where = reader.location(),
-               .escalate_to_where = reader.location_of("escalate_to")};
+               .escalate_to_where = reader.location_of("escalate_to"),
+               .webhooks_where = std::move(webhooks_where)};
 }
 
 std::optional<Person> parse_person(const toml::table& table, ParseContext& context) {

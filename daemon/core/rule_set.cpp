@@ -33,6 +33,11 @@ const Step* Act::find_step(std::string_view step_id) const {
   return it == steps.end() ? nullptr : &*it;
 }
 
+const WebhookSettings* Delivery::find_webhook(std::string_view name) const {
+  const auto it = std::ranges::find(webhook_targets, name, &WebhookSettings::name);
+  return it == webhook_targets.end() ? nullptr : &*it;
+}
+
 const Act* RuleSet::find_act(std::string_view id) const {
   if (const auto hint = act_index.find(id);
       hint != act_index.end() && hint->second < acts.size() && acts[hint->second].id == id) {

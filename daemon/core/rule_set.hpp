@@ -6,6 +6,7 @@
 
 #include "core/calendar.hpp"
 #include "core/civil_date.hpp"
+#include "core/delivery_settings.hpp"
 #include "core/diagnostic.hpp"
 #include "core/due_spec.hpp"
 
@@ -35,8 +36,10 @@ struct Actor {
   std::string id;
   std::string title;
   std::string escalate_to;  // an actor id, or empty
+  std::vector<std::string> webhooks;  // names of [[webhook]]s that also receive its notifications
   SourceLocation where;
   SourceLocation escalate_to_where;
+  std::vector<SourceLocation> webhooks_where;  // parallel to webhooks
 };
 
 // Someone who holds one or more roles and receives their reminders.
@@ -130,12 +133,19 @@ struct Override {
   SourceLocation period_where;
 };
 
-// How the service delivers: the local Maildir (the embedded default) and the sender.
+// How the service delivers: e-mail to the local Maildir (the embedded default) or, with
+// [smtp], to an SMTP server; and webhooks.
 struct Delivery {
   std::string maildir = "/var/lib/scadenzario/Maildir";  // relative paths: to the config file
   std::string from_address = "scadenzario@localhost";
   std::string from_name = "Scadenzario";
   bool digest = true;  // one message per recipient and instant
+  std::vector<std::string> webhooks;  // names of [[webhook]]s that receive every notification
+  std::vector<SourceLocation> webhooks_where;  // parallel to webhooks
+  std::optional<SmtpSettings> smtp;        // set: e-mail goes by SMTP, not to the Maildir
+  std::vector<WebhookSettings> webhook_targets;  // every [[webhook]], in file order
+
+  const WebhookSettings* find_webhook(std::string_view name) const;
 };
 
 struct Config {

@@ -77,6 +77,8 @@ public:
     check_escalation_cycles();
     for (const Override& override : m_rules.config.overrides) check_override(override);
     check_duplicate_overrides();
+    check_webhooks(m_rules.config.delivery.webhooks, m_rules.config.delivery.webhooks_where);
+    for (const Actor& actor : m_rules.actors) check_webhooks(actor.webhooks, actor.webhooks_where);
   }
 
 private:
@@ -92,6 +94,18 @@ private:
   void check_actor(const std::string& id, const SourceLocation& where) {
     if (find_actor(id)) return;
     error(where, "unknown actor \"" + id + "\"" + did_you_mean(id, m_actor_ids));
+  }
+
+  // Reports every name in `names` (written at `where`, parallel) that no [[webhook]] has.
+  void check_webhooks(const std::vector<std::string>& names, const std::vector<SourceLocation>& where) {
+    const Delivery& delivery = m_rules.config.delivery;
+    std::vector<std::string_view> known;
+    for (const WebhookSettings& webhook : delivery.webhook_targets) known.push_back(webhook.name);
+    for (std::size_t i = 0; i < names.size() && i < where.size(); ++i) {
+      if (delivery.find_webhook(names[i])) continue;
+      error(where[i], "unknown webhook \"" + names[i] + "\"" + did_you_mean(names[i], known) +
+                          (known.empty() ? "; define it with [[webhook]] in the configuration" : ""));
+    }
   }
 
   const Act* check_act_reference(const std::string& id, const SourceLocation& where) {

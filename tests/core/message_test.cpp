@@ -344,6 +344,42 @@ TEST_CASE("compose_messages: a member's own reminder and a role's, to the same p
   CHECK(compose(both, apart).size() == 2);
 }
 
+TEST_CASE("compose_messages: each notification also travels as plain data, most urgent first",
+          "[message]") {
+  const Fixture f;
+  const auto messages =
+      compose(f, {f.escalation("report", 0, at(2027, 5, 3), "segretario_generale", 1, "anna"),
+                  f.reminder("piano", 0, at(2027, 1, 5))});
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[0].organization == "Camera di commercio di Prova");
+  REQUIRE(messages[0].items.size() == 1);
+  const MessageItem& item = messages[0].items[0];
+  CHECK(item.key == messages[0].keys[0]);
+  CHECK(item.kind == NotificationKind::escalation);
+  CHECK(item.occurrence == "report:verifica-annuale/2027");
+  CHECK(item.act == "report");
+  CHECK(item.act_title == "Report direzionali — verifica annuale");
+  CHECK(item.phase == 2);
+  CHECK(item.deadline == "verifica-annuale");
+  CHECK(item.period == "2027");
+  CHECK(item.step == "analizza");
+  CHECK(item.actor == "dirigenti");
+  CHECK(item.action == "ANALIZZA");
+  CHECK(item.member == "anna");
+  CHECK(item.recipient == "segretario_generale");
+  CHECK(item.level == 1);
+  CHECK(item.due == d(2027, 4, 30));
+  CHECK(item.days_left == -3);
+  CHECK_FALSE(item.late);
+  CHECK(item.legal_basis == "SMVP");
+  CHECK(item.summary.starts_with("Report direzionali — verifica annuale — "));
+  CHECK(item.summary.ends_with("(Anna Neri): ANALIZZA"));
+  const MessageItem& piano = messages[1].items.at(0);
+  CHECK(piano.deadline.empty());
+  CHECK(piano.due == d(2027, 1, 8));
+  CHECK(piano.summary.ends_with(": PREDISPONE"));
+}
+
 TEST_CASE("message_id: 64-bit FNV-1a of the sorted keys, whatever their order", "[message]") {
   CHECK(fnv1a_hex("") == "cbf29ce484222325");  // the published test vectors
   CHECK(fnv1a_hex("a") == "af63dc4c8601ec8c");

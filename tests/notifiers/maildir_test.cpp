@@ -2,6 +2,7 @@
 // nothing stays in tmp/, delivering it again writes nothing, and a folder it cannot
 // write to gives a clear result instead of an exception.
 #include "notifiers/maildir_channel.hpp"
+#include "notifiers/mime_message.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -129,7 +130,8 @@ TEST_CASE("maildir channel: a message appears whole in new/, named after its id,
   const std::string text = read_file(maildir / "new" / "0123456789abcdef.scadenzario");
   CHECK(text.starts_with("From: Scadenzario <scadenzario@localhost>\r\nTo: Anna Neri <anna@example.it>\r\n"));
   CHECK(text.find("Message-ID: <0123456789abcdef@scadenzario>\r\n") != std::string::npos);
-  CHECK(text.ends_with("\r\n\r\nPromemoria: il passo scade tra 2 giorni.\r\n"));
+  CHECK(text.find("\r\n\r\nPromemoria: il passo scade tra 2 giorni.\r\n") != std::string::npos);
+  CHECK(text == render_mime_message(message(), Address{"Scadenzario", "scadenzario@localhost"}, k_now));
   CHECK(permissions_of(maildir / "new" / "0123456789abcdef.scadenzario") ==
         (fs::perms::owner_read | fs::perms::owner_write));
 }

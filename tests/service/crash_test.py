@@ -7,6 +7,8 @@ delivers, restarted, and killed again, until the outbox is empty. Then every key
 be in exactly one message of the Maildir, and the outbox must say sent for all.
 Usage: crash_test.py PATH_TO_SCADENZARIOD [SEED]
 """
+import email
+import email.policy
 import random
 import re
 import signal
@@ -21,6 +23,12 @@ DAEMON = sys.argv[1]
 random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 20270215)
 ACTS = 500
 failures = []
+
+
+def plain_text(raw):
+    """The text/plain alternative of a delivered message ("" when it does not parse)."""
+    body = email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",))
+    return body.get_content() if body else ""
 
 
 def check(condition, what):
@@ -98,12 +106,13 @@ with tempfile.TemporaryDirectory() as directory:
     check(counts.get("sent", 0) == ACTS, f"the outbox says all {ACTS} sent ({counts})")
     keys = []
     for path in (root / "Maildir" / "new").iterdir():
-        text = path.read_text(encoding="utf-8", errors="replace").replace("=\n", "")
+        text = plain_text(path.read_bytes())
         keys += re.findall(r"atto-\d{3}/2027/approva//reminder/0/giunta", text)
     check(len(set(keys)) == ACTS, f"every notification delivered: {len(set(keys))} of {ACTS} keys")
     check(len(keys) == len(set(keys)), f"none twice: {len(keys)} deliveries of {len(set(keys))} keys")
     complete = [p.name for p in (root / "Maildir" / "new").iterdir()
-                if p.read_bytes().rstrip().endswith(b"Messaggio automatico di scadenzario.")]
+                if p.read_bytes().endswith(b"--\r\n")
+                and plain_text(p.read_bytes()).rstrip().endswith("Messaggio automatico di scadenzario.")]
     check(len(complete) == len(list((root / "Maildir" / "new").iterdir())),
           "every file in new/ is a whole message (a kill leaves partial files only in tmp/)")
 print(f"{len(failures)} failures")

@@ -92,7 +92,7 @@ def test_delivery_restart_and_clock(root):
           "the SG's reminder names the act and the step")
     sg = [m for m in delivered if "maria.rossi@" in str(m["To"])]
     check(len(sg) == 1 and sg[0]["Auto-Submitted"] == "auto-generated" and
-          "07/01/2027" not in str(sg[0]["Subject"]) and "08/01/2027" in sg[0].get_content(),
+          "07/01/2027" not in str(sg[0]["Subject"]) and "08/01/2027" in sg[0].get_body(("plain",)).get_content(),
           "the message says the due date (08/01/2027) in its body")
     check(all(status == "sent" for _, status in outbox(root)), "the outbox marks them sent")
     check(daemon.stop() == 0, "SIGTERM stops the service with status 0")
@@ -106,7 +106,7 @@ def test_delivery_restart_and_clock(root):
     subjects = [str(m["Subject"]) for m in new]
     check(len(new) == 2 and all("SOLLECITO" in s for s in subjects),
           f"only the latest missed notification per step, the escalation of 11/01 ({subjects})")
-    check(all("in ritardo" in m.get_content() or "ritardo" in str(m["Subject"]) for m in new),
+    check(all("in ritardo" in m.get_body(("plain",)).get_content() or "ritardo" in str(m["Subject"]) for m in new),
           "the catch-up says it is late")
     rows = outbox(root)
     check(not any("/reminder/0/" in key for key, _ in rows),

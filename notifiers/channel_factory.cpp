@@ -1,0 +1,118 @@
+#include "notifiers/channel_factory.hpp"
+
+#include "notifiers/maildir_channel.hpp"
+#include "notifiers/rfc5322.hpp"
+#include "notifiers/smtp_channel.hpp"
+#include "notifiers/webhook_channel.hpp"
+#include "notifiers/webhook_signature.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+
+namespace scadenzario::notifiers {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path resolve(const ChannelEnvironment& environment, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return environment.config_dir / path;
+}
+
+std::expected<std::unique_ptr<Channel>, std::string> smtp_channel(const Config& config,
+                                                                  const ChannelEnvironment& environment) {
+  const SmtpSettings& smtp = *config.delivery.smtp;
+  SmtpChannelOptions options{
+      .url = smtp_url_with_ehlo(smtp.url, environment.host_name),
+      .security = smtp.security,
+      .username = smtp.username,
+      .ca_file = resolve(environment, smtp.ca_file).string(),
+      .from = Address{config.delivery.from_name, config.delivery.from_address},
+      .envelope_from = smtp.envelope_from.empty() ? config.delivery.from_address : smtp.envelope_from,
+      .connect_timeout = smtp.connect_timeout,
+      .timeout = smtp.timeout};
+  if (smtp.password.is_set()) {
+    auto password = read_secret(smtp.password, environment.config_dir, environment.credentials_dir);
+    if (!password) return std::unexpected("[smtp] " + password.error());
+    options.password = std::move(*password);
+  }
+  return make_smtp_channel(std::move(options));
+}
+
+std::expected<std::unique_ptr<Channel>, std::string> webhook_channel(
+    const WebhookSettings& webhook, const ChannelEnvironment& environment) {
+  WebhookChannelOptions options{.name = webhook.name,
+                                .url = webhook.url,
+                                .preset = webhook.preset,
+                                .headers = webhook.headers,
+                                .connect_timeout = std::min<std::chrono::milliseconds>(
+                                    std::chrono::seconds{10}, webhook.timeout),
+                                .timeout = webhook.timeout};
+  if (webhook.secret.is_set()) {
+    const auto secret = read_secret(webhook.secret, environment.config_dir, environment.credentials_dir);
+    if (!secret) return std::unexpected("webhook \"" + webhook.name + "\": " + secret.error());
+    auto key = webhook_key(secret->reveal());
+    if (!key || key->empty()) {
+      return std::unexpected("webhook \"" + webhook.name +
+                             "\": the secret starts with \"whsec_\" but the rest is not base64");
+    }
+    options.key = Secret(std::move(*key));
+  }
+  return make_webhook_channel(std::move(options));
+}
+
+}  // namespace
+
+Channel* Channels::webhook(std::string_view name) const {
+  const auto it = std::ranges::find(webhooks, name, &std::pair<std::string, std::unique_ptr<Channel>>::first);
+  return it == webhooks.end() ? nullptr : it->second.get();
+}
+
+ChannelEnvironment process_environment(const fs::path& config_path) {
+  ChannelEnvironment environment{.config_dir = config_path.parent_path()};
+  if (const char* credentials = std::getenv("CREDENTIALS_DIRECTORY"); credentials && *credentials) {
+    environment.credentials_dir = fs::path(credentials);
+  }
+  char host[HOST_NAME_MAX + 1] = {};
+  if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') environment.host_name = host;
+  return environment;
+}
+
+std::expected<Channels, std::vector<std::string>> make_channels(const Config& config,
+                                                                const ChannelEnvironment& environment) {
+  Channels channels;
+  std::vector<std::string> errors;
+  if (config.delivery.smtp) {
+    auto email = smtp_channel(config, environment);
+    if (email) channels.email = std::move(*email);
+    else errors.push_back(email.error());
+  } else {
+    const fs::path maildir = environment.maildir.value_or(resolve(environment, config.delivery.maildir));
+    channels.email = make_maildir_channel(
+        maildir, Address{config.delivery.from_name, config.delivery.from_address});
+  }
+  for (const WebhookSettings& webhook : config.delivery.webhook_targets) {
+    auto channel = webhook_channel(webhook, environment);
+    if (channel) channels.webhooks.emplace_back(webhook.name, std::move(*channel));
+    else errors.push_back(channel.error());
+  }
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+  return channels;
+}
+
+Message make_test_message(const Config& config, std::vector<Address> to, std::time_t now) {
+  Message message{.to = std::move(to), .organization = config.name};
+  message.keys = {"send-test/" + std::to_string(now)};
+  message.id = message_id(message.keys);
+  message.subject = "[Scadenzario] Messaggio di prova";
+  message.body = "Messaggio di prova di scadenzario" +
+                 (config.name.empty() ? std::string() : " (" + config.name + ")") +
+                 ".\n\nSe lo leggete, la consegna funziona: non occorre fare nulla.\n";
+  return message;
+}
+
+}  // namespace scadenzario::notifiers

@@ -1,0 +1,152 @@
+#include "notifiers/smtp_channel.hpp"
+
+#include "notifiers/curl_easy.hpp"
+#include "notifiers/mime_message.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace scadenzario::notifiers {
+
+namespace {
+
+using Outcome = DeliveryResult::Outcome;
+
+constexpr std::size_t k_max_reply = 512;  // of the server's last reply, for the log
+
+// libcurl pulls the message through this callback.
+std::size_t read_message(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto& rest = *static_cast<std::string_view*>(user);
+  const std::size_t taken = std::min(rest.size(), size * count);
+  std::memcpy(buffer, rest.data(), taken);
+  rest.remove_prefix(taken);
+  return taken;
+}
+
+// The server's replies worth reporting: the last one, and the last refusal (4xx, 5xx),
+// which libcurl follows with QUIT and "221 Bye".
+struct Replies {
+  std::string last;
+  std::string refusal;
+};
+
+// Only what the server sends (HEADER_IN) is looked at: what scadenzario sends (AUTH
+// with the password) never is.
+int keep_reply(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+  if (type != CURLINFO_HEADER_IN) return 0;
+  std::string_view line(data, size);
+  while (line.ends_with('\n') || line.ends_with('\r')) line.remove_suffix(1);
+  auto& replies = *static_cast<Replies*>(user);
+  replies.last.assign(line.substr(0, k_max_reply));
+  if (line.starts_with('4') || line.starts_with('5')) replies.refusal = replies.last;
+  return 0;
+}
+
+curl_usessl use_ssl(SmtpSecurity security) {
+  switch (security) {
+    case SmtpSecurity::starttls:
+    case SmtpSecurity::tls: return CURLUSESSL_ALL;
+    case SmtpSecurity::starttls_optional: return CURLUSESSL_TRY;
+    case SmtpSecurity::none: return CURLUSESSL_NONE;
+  }
+  return CURLUSESSL_ALL;
+}
+
+class SmtpChannel final : public Channel {
+public:
+  explicit SmtpChannel(SmtpChannelOptions options)
+      : m_options(std::move(options)), m_peer(redacted_url(m_options.url)) {}
+
+  std::string_view name() const override { return "smtp"; }
+
+  DeliveryResult deliver(const Message& message, std::time_t now) override {
+    const auto rendered = render_mime_message(message, m_options.from, now);
+    if (!rendered) {
+      return {Outcome::permanent, "cannot render message " + message.id + ": " + rendered.error()};
+    }
+    if (!m_easy && !open()) return {Outcome::transient, "libcurl: cannot create a handle"};
+    CurlList recipients;
+    for (const auto* list : {&message.to, &message.cc}) {
+      for (const Address& address : *list) {
+        if (!append(recipients, "<" + address.email + ">")) return {Outcome::transient, "out of memory"};
+      }
+    }
+    std::string_view rest = *rendered;
+    curl_easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
+    curl_easy_setopt(m_easy.get(), CURLOPT_READDATA, &rest);
+    m_replies = {};
+    m_error[0] = '\0';
+    const CURLcode code = curl_easy_perform(m_easy.get());
+    curl_easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, nullptr);  // `recipients` goes now
+    long reply = 0;
+    curl_easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &reply);
+    return result(code, reply, message);
+  }
+
+  void end_batch() override { m_easy.reset(); }  // QUIT, then close
+
+private:
+  bool open() {
+    m_easy = make_curl_easy();
+    if (!m_easy) return false;
+    CURL* easy = m_easy.get();
+    curl_easy_setopt(easy, CURLOPT_URL, m_options.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(use_ssl(m_options.security)));
+    if (!m_options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, m_options.ca_file.c_str());
+    if (!m_options.username.empty()) {
+      curl_easy_setopt(easy, CURLOPT_USERNAME, m_options.username.c_str());
+      curl_easy_setopt(easy, CURLOPT_PASSWORD, m_options.password.reveal().c_str());
+    }
+    m_mail_from = "<" + m_options.envelope_from + ">";
+    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, m_mail_from.c_str());
+    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_message);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in a threaded daemon
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error);
+    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, keep_reply);
+    curl_easy_setopt(easy, CURLOPT_DEBUGDATA, &m_replies);
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);  // feeds keep_reply; prints nothing
+    return true;
+  }
+
+  DeliveryResult result(CURLcode code, long reply, const Message& message) {
+    const Outcome outcome = smtp_outcome(code, reply);
+    if (outcome == Outcome::delivered) {
+      const std::size_t count = message.to.size() + message.cc.size();
+      return {outcome, "accepted by " + m_peer + " for " + std::to_string(count) +
+                           (count == 1 ? " recipient: " : " recipients: ") + m_replies.last};
+    }
+    std::string detail = m_peer + ": " + (m_error[0] != '\0' ? m_error : curl_easy_strerror(code));
+    const std::string& said = m_replies.refusal.empty() ? m_replies.last : m_replies.refusal;
+    if (!said.empty()) detail += "; server said: " + said;
+    // After a failure the connection's state is unknown: start the next one afresh.
+    m_easy.reset();
+    return {outcome, std::move(detail)};
+  }
+
+  SmtpChannelOptions m_options;
+  std::string m_peer;  // the url without what may be secret, for details
+  std::string m_mail_from;
+  Replies m_replies;
+  char m_error[CURL_ERROR_SIZE] = {};
+  CurlEasy m_easy;  // last: cleaned up (QUIT) while the strings it points to live
+};
+
+}  // namespace
+
+std::unique_ptr<Channel> make_smtp_channel(SmtpChannelOptions options) {
+  return std::make_unique<SmtpChannel>(std::move(options));
+}
+
+std::string smtp_url_with_ehlo(std::string_view url, std::string_view host_name) {
+  const std::size_t separator = url.find("://");
+  const std::size_t path = url.find('/', separator == std::string_view::npos ? 0 : separator + 3);
+  if (path != std::string_view::npos && path + 1 < url.size()) return std::string(url);
+  std::string with(url.substr(0, path));
+  return with + "/" + std::string(host_name);
+}
+
+}  // namespace scadenzario::notifiers
