@@ -38,7 +38,8 @@ const Person* find_person(const RuleSet& rules, std::string_view id) {
   return it == rules.people.end() ? nullptr : &*it;
 }
 
-// The people a notification is written to: the member for their own step, else the role.
+}  // namespace
+
 std::vector<const Person*> recipients_of(const RuleSet& rules, const Notification& n) {
   if (!n.member.empty() && n.level == 0) {
     const Person* person = find_person(rules, n.member);
@@ -46,6 +47,8 @@ std::vector<const Person*> recipients_of(const RuleSet& rules, const Notificatio
   }
   return rules.members_of(n.recipient);
 }
+
+namespace {
 
 // The people copied on an escalation: whoever must do the late step.
 std::vector<const Person*> copied_of(const RuleSet& rules, const Notification& n) {
@@ -90,15 +93,17 @@ MessageItem item_of(const RuleSet& rules, const Notification& n) {
                      .summary = step_summary_it(rules, n)};
 }
 
-// Builds the message of one group; nullopt when nobody is there to write to.
-std::optional<Message> compose(const RuleSet& rules, std::vector<const Notification*> items) {
+// Builds the message of one group; nullopt when nobody is there to write to and people
+// are needed.
+std::optional<Message> compose(const RuleSet& rules, std::vector<const Notification*> items,
+                               bool need_people) {
   std::ranges::stable_sort(items, {}, &Notification::days_left);
   Message message;
   for (const Notification* n : items) {
     message.keys.push_back(n->key());
     for (const Person* person : recipients_of(rules, *n)) add_unique(message.to, *person);
   }
-  if (message.to.empty()) return std::nullopt;
+  if (message.to.empty() && need_people) return std::nullopt;
   for (const Notification* n : items) {
     for (const Person* person : copied_of(rules, *n)) {
       if (std::ranges::find(message.to, person->email, &Address::email) == message.to.end()) {
@@ -141,10 +146,11 @@ std::vector<std::vector<const Notification*>> group(const RuleSet& rules,
 }  // namespace
 
 std::vector<Message> compose_messages(const RuleSet& rules, const std::vector<Notification>& due,
-                                      bool digest, std::vector<std::string>& undeliverable) {
+                                      bool digest, std::vector<std::string>& undeliverable,
+                                      bool need_people) {
   std::vector<Message> messages;
   for (const auto& items : group(rules, due, digest)) {
-    if (auto message = compose(rules, items)) {
+    if (auto message = compose(rules, items, need_people)) {
       messages.push_back(std::move(*message));
     } else {
       for (const Notification* n : items) undeliverable.push_back(n->key());

@@ -75,9 +75,15 @@ std::string message_id(std::vector<std::string> keys);
 // Returns the messages that deliver `due`: with `digest`, one per set of people and instant
 // listing its steps most urgent first (fewest days left); otherwise one per
 // notification. Messages come in the order of their first notification in `due`.
-// The keys of notifications whose recipient has no people (nobody to write to) are
-// appended to `undeliverable`, and no message carries them.
+// With `need_people` (e-mail), the keys of notifications whose recipient has no people
+// (nobody to write to) are appended to `undeliverable`, and no message carries them;
+// without it (webhooks) such messages go out with an empty To.
 std::vector<Message> compose_messages(const RuleSet& rules, const std::vector<Notification>& due,
-                                      bool digest, std::vector<std::string>& undeliverable);
+                                      bool digest, std::vector<std::string>& undeliverable,
+                                      bool need_people = true);
+
+// The people a notification is written to: the member for their own step, else the
+// people holding the role it names.
+std::vector<const Person*> recipients_of(const RuleSet& rules, const Notification& n);
 
 }  // namespace scadenzario

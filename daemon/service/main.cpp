@@ -1,7 +1,8 @@
 // scadenzariod: the service. Reads like a table of contents: arguments, logging, rules
 // (fail fast), state database, delivery channel, the event loop, exit status.
 #include "config/rule_loader.hpp"
-#include "notifiers/maildir_channel.hpp"
+#include "core/routing.hpp"
+#include "notifiers/channel_factory.hpp"
 #include "service/local_clock.hpp"
 #include "service/service.hpp"
 
@@ -122,15 +123,28 @@ int run(int argc, char** argv) {
     spdlog::critical("{}", store.error().message);
     return k_exit_failure;
   }
-  const Delivery& delivery = rules->config.delivery;
-  const auto maildir = option("--maildir", beside(config_path, delivery.maildir).string());
-  service::Channels channels;
-  channels.emplace("mail", notifiers::make_maildir_channel(
-                               maildir, Address{delivery.from_name, delivery.from_address}));
+  notifiers::ChannelEnvironment environment = notifiers::process_environment(config_path);
+  if (options->contains("--maildir")) environment.maildir = options->at("--maildir");
+  const service::ChannelBuilder build_channels =
+      [environment](const Config& config) -> std::expected<service::Channels, std::vector<std::string>> {
+    auto built = notifiers::make_channels(config, environment);
+    if (!built) return std::unexpected(built.error());
+    service::Channels channels;
+    channels.emplace(std::string(k_mail_channel), std::move(built->email));
+    for (auto& [name, channel] : built->webhooks) channels.emplace(webhook_channel(name), std::move(channel));
+    return channels;
+  };
+  auto channels = build_channels(rules->config);
+  if (!channels) {
+    for (const std::string& error : channels.error()) spdlog::critical("{}", error);
+    return k_exit_invalid;
+  }
 
   boost::asio::io_context io;
-  service::Service service(io, service::ServiceOptions{.config_path = config_path}, *std::move(rules),
-                           *std::move(store), std::move(channels), clock);
+  service::Service service(io,
+                           service::ServiceOptions{.config_path = config_path,
+                                                   .build_channels = build_channels},
+                           *std::move(rules), *std::move(store), *std::move(channels), clock);
   service.start();
   io.run();
   spdlog::info("event=stopped");

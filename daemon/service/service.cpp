@@ -3,6 +3,7 @@
 #include "config/rule_loader.hpp"
 #include "core/message.hpp"
 #include "core/planner.hpp"
+#include "core/routing.hpp"
 
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
@@ -104,7 +105,7 @@ bool Service::enqueue_due(const Plan& plan, const LocalTime& now, std::time_t in
   }
   std::vector<store::OutboxEntry> entries;
   for (const Notification& n : due) {
-    for (const std::string& channel : channels_for(n)) {
+    for (const std::string& channel : channels_of(m_rules, n)) {
       entries.push_back(entry_of(n));
       entries.back().channel = channel;
     }
@@ -222,8 +223,9 @@ bool Service::send(notifiers::Channel& channel, std::string_view channel_name,
                    const std::map<std::string, std::int64_t>& attempts, std::time_t instant) {
   const std::string at = utc_text(instant);
   std::vector<std::string> undeliverable;
-  const auto messages =
-      compose_messages(m_rules, notifications, m_rules.config.delivery.digest, undeliverable);
+  const bool email = channel_name == k_mail_channel;  // webhooks need no people
+  const auto messages = compose_messages(m_rules, notifications, m_rules.config.delivery.digest,
+                                         undeliverable, email);
   for (const std::string& key : undeliverable) {
     spdlog::error("event=dead key={} reason=\"nobody holds the recipient's role in the actors file\"", key);
   }
@@ -269,10 +271,6 @@ void Service::announce_dead() {
   if (auto marked = m_store.mark_announced(*dead); !marked) {
     spdlog::error("event=store-error {}", marked.error().message);
   }
-}
-
-std::vector<std::string> Service::channels_for(const Notification&) const {
-  return {"mail"};
 }
 
 void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
@@ -336,12 +334,20 @@ void Service::on_signal(const boost::system::error_code& error, int signal) {
 void Service::reload() {
   sd_notify(0, "RELOADING=1");
   auto loaded = load_rule_set(m_options.config_path);
+  std::expected<Channels, std::vector<std::string>> channels = std::unexpected(std::vector<std::string>{});
+  if (loaded && m_options.build_channels) channels = m_options.build_channels(loaded->config);
   if (!loaded) {
     for (const Diagnostic& error : loaded.error()) spdlog::error("event=reload-rejected {}", error.to_string());
     spdlog::error("event=reload-rejected errors={}: the previous rules keep running", loaded.error().size());
+  } else if (m_options.build_channels && !channels) {
+    // A secret that cannot be read, say: the whole reload waits until it can.
+    for (const std::string& error : channels.error()) spdlog::error("event=reload-rejected {}", error);
+    spdlog::error("event=reload-rejected errors={}: the previous rules and channels keep running",
+                  channels.error().size());
   } else {
     m_rules = *std::move(loaded);
-    spdlog::info("event=reloaded acts={}", m_rules.acts.size());
+    if (channels) m_channels = *std::move(channels);
+    spdlog::info("event=reloaded acts={} channels={}", m_rules.acts.size(), m_channels.size());
   }
   sd_notify(0, "READY=1");
   // The administrator may have fixed what made deliveries fail: try them now.

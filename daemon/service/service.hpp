@@ -18,7 +18,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_timer.hpp>
 
+#include <expected>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -28,14 +30,18 @@
 
 namespace scadenzario::service {
 
+// The delivery channels by name: "mail" (the Maildir, or SMTP), "webhook:NAME".
+using Channels = std::map<std::string, std::unique_ptr<notifiers::Channel>, std::less<>>;
+
+// Builds the channels of a configuration (reading its secrets), or says what is wrong.
+using ChannelBuilder = std::function<std::expected<Channels, std::vector<std::string>>(const Config&)>;
+
 struct ServiceOptions {
   std::filesystem::path config_path;
   std::chrono::seconds retry_delay{60};  // after a failure of the store itself
   RetryPolicy retry;                     // of failed deliveries
+  ChannelBuilder build_channels;         // on reload: the new configuration's channels
 };
-
-// The delivery channels by name: "mail" (the Maildir, or SMTP), "webhook:NAME".
-using Channels = std::map<std::string, std::unique_ptr<notifiers::Channel>, std::less<>>;
 
 class Service {
 public:
@@ -57,7 +63,6 @@ private:
             std::time_t instant, std::int64_t attempts,
             std::optional<std::chrono::seconds> retry_after = std::nullopt);
   void announce_dead();
-  std::vector<std::string> channels_for(const Notification& notification) const;
   bool enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant);
   bool deliver_pending(Plan& plan, std::time_t instant);
   void refresh_states(Plan& plan);
