@@ -43,6 +43,10 @@ Consegne del servizio:
                               le notifiche in coda (con --dead: quelle non recapitabili,
                               abbandonate dopo errori permanenti o troppi tentativi)
   outbox retry CHIAVE         rimette in coda una notifica non recapitabile
+  send-test --channel mail|NOME [--to INDIRIZZO]
+                              invia un messaggio di prova per il canale (e-mail, o il
+                              [[webhook]] NOME) e stampa la risposta del server; senza
+                              --to l'e-mail va al mittente configurato (from_address)
 
 Opzioni comuni:
   --config FILE   configurazione (predefinito: $SCADENZARIO_CONFIG, altrimenti
@@ -68,7 +72,7 @@ struct CommandSpec {
 const std::vector<std::string_view> k_step_options = {"--year", "--period", "--member", "--ref",
                                                       "--url",  "--note",   "--by",     "--force"};
 
-const std::array<CommandSpec, 13> k_commands = {{
+const std::array<CommandSpec, 14> k_commands = {{
     {"simulate", 0, 0, {"--from", "--to", "--format"}},
     {"check", 0, 0, {"--year"}},
     {"plan", 0, 0, {"--year", "--format", "--diff"}},
@@ -81,6 +85,7 @@ const std::array<CommandSpec, 13> k_commands = {{
     {"backup", 1, 1, {}},
     {"audit", 1, 1, {"--format"}},
     {"outbox", 0, 2, {"--dead", "--format"}},
+    {"send-test", 0, 0, {"--channel", "--to"}},
     {"help", 0, 0, {}},
 }};
 

@@ -7,6 +7,7 @@
 #include "core/rule_set.hpp"
 #include "store/store.hpp"
 
+#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -24,6 +25,7 @@ struct CommandContext {
   Calendar calendar;
   Date today;                      // in the body's time zone, or --today
   std::string now;                 // ISO 8601 UTC, for records
+  std::time_t instant = 0;         // the same "now", for messages (send-test)
   std::filesystem::path state_path;
 };
 
@@ -50,5 +52,6 @@ int run_backup(CommandContext& context);
 int run_audit(CommandContext& context);
 int run_simulate(CommandContext& context);
 int run_outbox(CommandContext& context);  // outbox [--dead], outbox retry KEY
+int run_send_test(CommandContext& context);
 
 }  // namespace scadenzario::cli

@@ -61,6 +61,7 @@ int dispatch(CommandContext& context) {
   if (command == "backup") return run_backup(context);
   if (command == "simulate") return run_simulate(context);
   if (command == "outbox") return run_outbox(context);
+  if (command == "send-test") return run_send_test(context);
   return run_audit(context);
 }
 
@@ -102,6 +103,7 @@ int run(const std::vector<std::string_view>& raw_args) {
                          .calendar = calendar,
                          .today = today,
                          .now = utc_text(now),
+                         .instant = now,
                          .state_path = state};
   return dispatch(context);
 }
