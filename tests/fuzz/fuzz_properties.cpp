@@ -293,6 +293,10 @@ std::optional<std::string> check_subject(std::string_view value) {
 std::optional<std::string> check_display_name(const Address& to) {
   const auto unfolded = unfold(notifiers::address_field("To", {to}));
   if (!unfolded) return "To: " + unfolded.error();
+  if (to.name.empty()) {
+    return *unfolded == "To: " + to.email ? std::nullopt
+                                          : std::optional<std::string>("To: bare address lost");
+  }
   std::string_view phrase = *unfolded;
   const std::string angle = " <" + to.email + ">";
   if (!phrase.starts_with("To:") || !phrase.ends_with(angle)) return std::string("To: address lost");
