@@ -217,7 +217,9 @@ bool is_encoded_word(std::string_view token) {
 }
 
 // Checks the shape of a rendered field and returns it unfolded, without its CRLF.
-std::expected<std::string, std::string> unfold(std::string_view field) {
+// `encoded_width`: lines holding an encoded-word must keep within 76 characters (not
+// asked of a quoted-string, where "=?" is plain text).
+std::expected<std::string, std::string> unfold(std::string_view field, bool encoded_width = true) {
   if (!field.ends_with("\r\n")) return std::unexpected("field does not end in CRLF");
   field.remove_suffix(2);
   std::string unfolded;
@@ -230,7 +232,8 @@ std::expected<std::string, std::string> unfold(std::string_view field) {
       return std::unexpected("non-ASCII byte in a header");
     }
     if (line.size() > k_max_line) return std::unexpected("line longer than 998 characters");
-    if (line.find(k_word_start) != std::string_view::npos && line.size() > k_max_encoded_line) {
+    if (encoded_width && line.find(k_word_start) != std::string_view::npos &&
+        line.size() > k_max_encoded_line) {
       return std::unexpected("line with an encoded-word longer than 76 characters");
     }
     if (!first && !line.starts_with(' ')) return std::unexpected("folded line does not start with a space");
@@ -291,7 +294,8 @@ std::optional<std::string> check_subject(std::string_view value) {
 }
 
 std::optional<std::string> check_display_name(const Address& to) {
-  const auto unfolded = unfold(notifiers::address_field("To", {to}));
+  const std::string field = notifiers::address_field("To", {to});
+  const auto unfolded = unfold(field, !field.starts_with("To: \""));
   if (!unfolded) return "To: " + unfolded.error();
   if (to.name.empty()) {
     return *unfolded == "To: " + to.email ? std::nullopt
