@@ -17,6 +17,8 @@ packages=(
   dpkg-dev file                                # the .deb: dpkg-shlibdeps, and file for CPack
   man-db                                       # `man scadenzario` in the package test
   python3-yaml                                 # reads publiccode.yml in its test
+  clang-16 libclang-rt-16-dev                  # libFuzzer targets (tests/fuzz); clang 14 lacks
+                                               # what libstdc++'s std::expected needs
 )
 
 sudo_cmd=()

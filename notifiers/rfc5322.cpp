@@ -30,6 +30,14 @@ std::size_t utf8_length(unsigned char lead) {
   return 1;
 }
 
+// True for a word written as it is: ASCII, not like an encoded-word, short enough for a
+// line of its own (RFC 5322 allows 998), and not empty: an empty word is a leading,
+// doubled or trailing space, which a fold would turn into a line of white space.
+bool is_plain_word(std::string_view word) {
+  return !word.empty() && is_ascii(word) && word.find("=?") == std::string_view::npos &&
+         word.size() < k_line_limit;
+}
+
 std::size_t encoded_size(std::size_t bytes) { return k_word_overhead + 4 * ((bytes + 2) / 3); }
 
 // Returns how many leading bytes of `text`, in whole UTF-8 characters, fit one
@@ -74,17 +82,16 @@ public:
     }
   }
 
-  // Appends `text`: ASCII words as they are, from the first word with non-ASCII
-  // characters (or one that looks like an encoded-word) on as encoded-words.
+  // Appends `text`: ASCII words as they are, from the first word that cannot be (see
+  // is_plain_word) on as encoded-words.
   void text(std::string_view value) {
     while (!value.empty()) {
       const std::size_t end = std::min(value.find(' '), value.size());
-      const std::string_view word = value.substr(0, end);
-      if (!is_ascii(word) || word.find("=?") != std::string_view::npos) {
-        encoded(value);
+      if (!is_plain_word(value.substr(0, end)) || end + 1 == value.size()) {
+        encoded(value);  // also a trailing space, which folding would drop
         return;
       }
-      token(word);
+      token(value.substr(0, end));
       value.remove_prefix(std::min(end + 1, value.size()));
     }
   }
@@ -137,8 +144,10 @@ void append_address(HeaderField& field, const Address& address) {
     field.encoded(address.name);
   } else if (std::ranges::all_of(address.name, is_phrase_char)) {
     field.text(address.name);
+  } else if (const std::string quoted = quoted_string(address.name); quoted.size() < k_line_limit) {
+    field.token(quoted);
   } else {
-    field.token(quoted_string(address.name));
+    field.encoded(address.name);  // a quoted-string cannot be folded inside
   }
   field.token("<" + address.email + ">");
 }

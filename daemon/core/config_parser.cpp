@@ -123,7 +123,7 @@ void read_calendar(const toml::table& table, CalendarConfig& calendar, ParseCont
 
 void read_delivery(const toml::table& table, Delivery& delivery, ParseContext& context) {
   TableReader reader(table, "[delivery]", k_delivery_keys, context);
-  delivery.maildir = reader.string("maildir", Need::optional).value_or(delivery.maildir);
+  delivery.maildir = reader.path("maildir", Need::optional).value_or(delivery.maildir);
   delivery.from_name = reader.string("from_name", Need::optional).value_or(delivery.from_name);
   delivery.digest = reader.boolean("digest").value_or(delivery.digest);
   delivery.webhooks =
@@ -220,11 +220,11 @@ void read_general(TableReader& reader, Config& config, ParseContext& context) {
                     "invalid send_at \"" + *send_at + "\": expected a local time \"HH:MM\"");
     }
   }
-  config.rules_dir = reader.string("rules_dir", Need::optional).value_or(config.rules_dir);
+  config.rules_dir = reader.path("rules_dir", Need::optional).value_or(config.rules_dir);
   config.rules_dir_where = reader.location_of("rules_dir");
-  config.actors_file = reader.string("actors_file", Need::optional).value_or("");
+  config.actors_file = reader.path("actors_file", Need::optional).value_or("");
   config.actors_file_where = reader.location_of("actors_file");
-  config.state_db = reader.string("state_db", Need::optional).value_or(config.state_db);
+  config.state_db = reader.path("state_db", Need::optional).value_or(config.state_db);
   config.tracked_from = reader.date("tracked_from", Need::optional);
 }
 

@@ -85,7 +85,7 @@ bool is_credential_name(std::string_view name) {
 SecretSource read_secret(TableReader& reader, std::string_view prefix) {
   const std::string file_key = std::string(prefix) + "_file";
   const std::string credential_key = std::string(prefix) + "_credential";
-  SecretSource secret{.file = reader.string(file_key, Need::optional).value_or(""),
+  SecretSource secret{.file = reader.path(file_key, Need::optional).value_or(""),
                       .credential = reader.string(credential_key, Need::optional).value_or(""),
                       .where = reader.location_of(reader.has(file_key) ? file_key : credential_key)};
   if (!secret.file.empty() && !secret.credential.empty()) {
@@ -315,7 +315,7 @@ std::optional<SmtpSettings> read_smtp(const toml::table& table, ParseContext& co
   const auto security = parts ? read_security(reader, parts->scheme) : std::nullopt;
   smtp.username = reader.string("username", Need::optional).value_or("");
   smtp.password = read_secret(reader, "password");
-  smtp.ca_file = reader.string("ca_file", Need::optional).value_or("");
+  smtp.ca_file = reader.path("ca_file", Need::optional).value_or("");
   smtp.envelope_from = reader.string("from", Need::optional).value_or("");
   if (!smtp.envelope_from.empty() && !is_plausible_address(smtp.envelope_from)) {
     context.error(reader.location_of("from"),

@@ -78,7 +78,19 @@ std::string describe_character(unsigned char byte) {
   return std::string("the control character ") + code;
 }
 
+// The cycle has about 40 acts and a body a few dozen people; more entries than this in
+// one array is a generated or hostile file, refused before each entry costs an error.
+constexpr std::size_t k_max_entries = 1000;
+
 }  // namespace
+
+bool TableReader::too_many(std::string_view what, const toml::array& array) {
+  if (array.size() <= k_max_entries) return false;
+  m_context.error(m_context.at(array[k_max_entries].source()),
+                  "too many " + std::string(what) + ": " + std::to_string(array.size()) +
+                      ", expected at most " + std::to_string(k_max_entries));
+  return true;
+}
 
 std::optional<std::string> TableReader::string(std::string_view key, Need need, Text text) {
   const toml::node* node = get(key, need);
@@ -100,6 +112,29 @@ std::optional<std::string> TableReader::string(std::string_view key, Need need, 
     return std::nullopt;
   }
   return content;
+}
+
+namespace {
+
+bool climbs_out(std::string_view path) {
+  if (path.starts_with('/')) return false;
+  while (!path.empty()) {
+    const std::size_t end = std::min(path.find('/'), path.size());
+    if (path.substr(0, end) == "..") return true;
+    path.remove_prefix(std::min(end + 1, path.size()));
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> TableReader::path(std::string_view key, Need need) {
+  auto value = string(key, need);
+  if (!value || !climbs_out(*value)) return value;
+  m_context.error(location_of(key), "\"" + std::string(key) + "\" = \"" + *value +
+                                        "\" leaves the configuration's directory: expected a "
+                                        "path inside it, or an absolute path");
+  return std::nullopt;
 }
 
 std::optional<std::int64_t> TableReader::integer(std::string_view key, Need need,
@@ -149,6 +184,7 @@ std::optional<std::vector<std::string>> TableReader::strings(std::string_view ke
     wrong_type(key, *node, "an array of strings");
     return std::nullopt;
   }
+  if (too_many("values in \"" + std::string(key) + "\"", *array)) return std::nullopt;
   std::vector<std::string> result;
   bool ok = true;
   for (const toml::node& element : *array) {
@@ -178,6 +214,7 @@ std::optional<std::vector<std::int64_t>> TableReader::integers(std::string_view 
     wrong_type(key, *node, "an array of integers");
     return std::nullopt;
   }
+  if (too_many("values in \"" + std::string(key) + "\"", *array)) return std::nullopt;
   std::vector<std::int64_t> result;
   bool ok = true;
   for (const toml::node& element : *array) {
@@ -224,6 +261,7 @@ std::vector<const toml::table*> TableReader::tables(std::string_view key, Need n
     wrong_type(key, *node, "an array of tables (" + header_of(key) + ")");
     return result;
   }
+  if (too_many(header_of(key) + " tables", *array)) return result;
   for (const toml::node& element : *array) {
     if (const auto* value = element.as_table()) {
       result.push_back(value);
@@ -295,9 +333,64 @@ std::optional<toml::source_index> find_overlong_key(std::string_view text) {
   return std::nullopt;
 }
 
+// Returns the length of the valid UTF-8 character at the start of `text` (RFC 3629:
+// no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+std::size_t utf8_character(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80u) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80u, high = 0xBFu;  // the range of the second byte
+  if (lead >= 0xC2u && lead <= 0xDFu) {
+    length = 2;
+  } else if (lead >= 0xE0u && lead <= 0xEFu) {
+    length = 3;
+    if (lead == 0xE0u) low = 0xA0u;   // overlong
+    if (lead == 0xEDu) high = 0x9Fu;  // surrogates
+  } else if (lead >= 0xF0u && lead <= 0xF4u) {
+    length = 4;
+    if (lead == 0xF0u) low = 0x90u;   // overlong
+    if (lead == 0xF4u) high = 0x8Fu;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80u || byte(i) > 0xBFu) return 0;
+  }
+  return length;
+}
+
+// toml++ 3.3.0 takes invalid UTF-8 inside strings as it is, and a NUL byte trips an
+// assertion in some builds: both are refused before parsing, at their position.
+std::optional<Diagnostic> find_non_text(std::string_view text, const ParseContext& context) {
+  std::uint32_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size(); ++column) {
+    const std::size_t length = text[i] == '\0' ? 0 : utf8_character(text.substr(i));
+    if (length == 0) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[i]));
+      return Diagnostic{{context.file(), line, column},
+                        text[i] == '\0' ? std::string("NUL byte: expected UTF-8 text")
+                                         : "invalid UTF-8 (byte " + std::string(byte) +
+                                               "): expected a file saved as UTF-8"};
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 0;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<toml::table> parse_toml(std::string_view text, ParseContext& context) {
+  if (auto bad = find_non_text(text, context)) {
+    context.error(std::move(bad->where), std::move(bad->message));
+    return std::nullopt;
+  }
   if (const auto line = find_overlong_key(text)) {
     context.error(SourceLocation{context.file(), *line, 1},
                   "key nested too deeply: more than " + std::to_string(k_max_dotted_parts) +

@@ -59,6 +59,10 @@ public:
   // (header injection, terminal escapes), and single-line ones no line breaks.
   std::optional<std::string> string(std::string_view key, Need need,
                                     Text text = Text::single_line);
+  // A file or directory: a single-line string that, when relative (to the configuration
+  // file's directory), stays inside that directory. ".." parts must be written as an
+  // absolute path, so that a file never points outside the installation by accident.
+  std::optional<std::string> path(std::string_view key, Need need);
   std::optional<std::int64_t> integer(std::string_view key, Need need, std::int64_t min,
                                       std::int64_t max);
   std::optional<bool> boolean(std::string_view key);
@@ -76,6 +80,9 @@ private:
   // Returns how the array of tables `key` of this table is written, e.g. "[[act.step]]".
   std::string header_of(std::string_view key) const;
   void wrong_type(std::string_view key, const toml::node& node, std::string_view expected);
+  // Reports an array of more than 1000 entries (`what`: "[[act]] tables") at the first
+  // one too many; true when it did.
+  bool too_many(std::string_view what, const toml::array& array);
 
   const toml::table& m_table;
   std::string m_what;

@@ -22,6 +22,7 @@ enum class ErrorKind {
   too_new,    // written by a newer scadenzario
   busy,       // still locked after the busy timeout
   conflict,   // the change contradicts the stored state (e.g. undo of a pending step)
+  unsafe,     // others may write the file or its directory: refused, never opened
   io,         // any other failure
 };
 

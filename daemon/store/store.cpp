@@ -1,7 +1,11 @@
 #include "store/store.hpp"
 
+#include <sys/stat.h>
+
 #include <array>
 #include <chrono>
+#include <cstdio>
+#include <optional>
 
 namespace scadenzario::store {
 
@@ -246,9 +250,31 @@ Result<void> migrate(sqlite3* db, const fs::path& path, int& version) {
   return {};
 }
 
+// Returns why `path` is unfit for the state database: a directory or file that others
+// may write lets them replace the database or plant its -wal journal, and with them the
+// audit log. Symbolic links are followed: what counts is where the file really lives.
+std::optional<Error> unsafe_location(const fs::path& path) {
+  const fs::path directory = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  struct stat info {};
+  for (const fs::path& where : {directory, path}) {
+    if (::stat(where.c_str(), &info) != 0 || (info.st_mode & S_IWOTH) == 0) continue;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    const bool is_directory = S_ISDIR(info.st_mode);
+    return Error{ErrorKind::unsafe,
+                 std::string("refusing the state database ") + path.string() + ": " +
+                     (is_directory ? "its directory " : "the file ") + where.string() +
+                     " is writable by others (mode " + mode +
+                     "), who could replace the database and its audit log; chmod o-w " +
+                     where.string() + (is_directory ? " or choose another state_db" : "")};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<Store> Store::open(const fs::path& path, Access access) {
+  if (auto unsafe = unsafe_location(path)) return std::unexpected(std::move(*unsafe));
   std::error_code ec;
   if (access == Access::read_only && !fs::exists(path, ec)) {
     return std::unexpected(Error{ErrorKind::not_found, "no state database at " + path.string()});

@@ -144,8 +144,95 @@ def test_usage_errors():
           "usage: a missing configuration is a clear error")
 
 
+def hostile_copy(tmp):
+    """A copy of the default rules in `tmp`; returns its configuration path."""
+    shutil.copytree(SOURCE / "rules", tmp, dirs_exist_ok=True)
+    return Path(tmp) / "scadenzario.toml"
+
+
+def expect_invalid(config, expected, what):
+    """`check` must exit 2 with `expected` as its first error line, and not crash."""
+    result = run("check", config=str(config))
+    first = result.stderr.splitlines()[0] if result.stderr else ""
+    check(result.returncode == 2 and first == expected, f"hostile: {what}: {first}")
+
+
+def test_hostile_inputs():
+    with tempfile.TemporaryDirectory() as tmp:
+        config = hostile_copy(tmp)
+        huge = Path(tmp) / "rules.d" / "50-enorme.toml"
+        with open(huge, "wb") as f:
+            f.truncate(50_000_000)  # sparse: nothing is written, nothing must be read
+        expect_invalid(config, f"{huge}: file is larger than 1 MiB (50000000 bytes): expected a "
+                       "hand-written rule file", "a 50 MB rule file")
+    with tempfile.TemporaryDirectory() as tmp:
+        config = hostile_copy(tmp)
+        deep = Path(tmp) / "rules.d" / "50-annidato.toml"
+        deep.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+        expect_invalid(config, f"{deep}:1:261: TOML syntax error: Error while parsing value: "
+                       "exceeded maximum nested value depth of 256 (TOML_MAX_NESTED_VALUES)",
+                       "100,000 nested arrays")
+    with tempfile.TemporaryDirectory() as tmp:
+        config = hostile_copy(tmp)
+        bad = Path(tmp) / "rules.d" / "50-utf8.toml"
+        bad.write_bytes(b'# commento\n[[actor]]\nid = "x"\ntitle = "Giunta \xff"\n')
+        expect_invalid(config, f"{bad}:4:17: invalid UTF-8 (byte 0xFF): expected a file saved as UTF-8",
+                       "invalid UTF-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        config = hostile_copy(tmp)
+        bad = Path(tmp) / "rules.d" / "50-iniezione.toml"
+        bad.write_text('[[actor]]\nid = "x"\ntitle = "Giunta\\r\\nBcc: tutti@example.it"\n')
+        expect_invalid(config, f'{bad}:3:9: "title" contains a line break; it must be a single '
+                       "line of text", "a CR LF header injection in a title")
+    with tempfile.TemporaryDirectory() as tmp:
+        config = hostile_copy(tmp)
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text + '\n[smtp]\nurl = "smtp://mail.example.it"\nusername = "s"\n'
+                          'password_file = "../../root/.netrc"\n', encoding="utf-8")
+        line = text.count("\n") + 5
+        expect_invalid(config, f'{config}:{line}:17: "password_file" = "../../root/.netrc" leaves '
+                       "the configuration's directory: expected a path inside it, or an "
+                       "absolute path", "a password file with ..")
+
+
+def test_hostile_state_directory():
+    with tempfile.TemporaryDirectory() as tmp:
+        open_dir = Path(tmp) / "aperta"
+        open_dir.mkdir()
+        open_dir.chmod(0o777)
+        result = run("status", "--state", str(open_dir / "state.db"))
+        check(result.returncode == 1 and result.stderr.strip() ==
+              f"scadenzario: refusing the state database {open_dir}/state.db: its directory "
+              f"{open_dir} is writable by others (mode 0777), who could replace the database and "
+              f"its audit log; chmod o-w {open_dir} or choose another state_db",
+              "hostile: a world-writable state directory is refused: " + result.stderr.strip())
+        check(not (open_dir / "state.db").exists(), "hostile: nothing created in it")
+        safe = Path(tmp) / "sicura"
+        safe.mkdir(mode=0o750)
+        link = Path(tmp) / "collegamento"
+        link.symlink_to(safe)
+        result = run("status", "--year", "2027", "--state", str(link / "state.db"))
+        check(result.returncode == 0, "hostile: a symlinked state directory that only its owner "
+              "writes is accepted: " + result.stderr.strip())
+        bad_link = Path(tmp) / "verso-aperta"
+        bad_link.symlink_to(open_dir)
+        result = run("status", "--state", str(bad_link / "state.db"))
+        check(result.returncode == 1 and "is writable by others (mode 0777)" in result.stderr,
+              "hostile: a symlink to a world-writable directory is refused")
+
+
+def test_hostile_dates():
+    result = run("plan", "--year", "9999")
+    check(result.returncode == 2 and "atteso un anno tra 1900 e 2200" in result.stderr,
+          "hostile: plan --year 9999 exits 2 with the range")
+    result = run("plan", "--today", "9999-12-31")
+    check(result.returncode in (0, 2) and "errore interno" not in result.stderr,
+          f"hostile: plan --today 9999-12-31 does not crash (exit {result.returncode})")
+
+
 for test in [test_check, test_check_invalid, test_plan_table, test_plan_json_and_ics,
-             test_plan_diff, test_plan_override, test_usage_errors]:
+             test_plan_diff, test_plan_override, test_usage_errors, test_hostile_inputs,
+             test_hostile_state_directory, test_hostile_dates]:
     test()
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

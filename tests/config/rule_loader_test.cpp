@@ -173,15 +173,34 @@ TEST_CASE("load_rule_set: a rules directory given explicitly replaces rules_dir"
   CHECK(rules->acts.at(0).id == "b");
 }
 
-TEST_CASE("load_rule_set: a file over 16 MiB is refused before parsing", "[loader]") {
+TEST_CASE("load_rule_set: a 50 MB rule file is refused before it is read", "[loader][hostile]") {
   TempDir dir;
   dir.write("scadenzario.toml", k_config);
-  dir.write("rules.d/00.toml", std::string(17u * 1024u * 1024u, '#'));
+  dir.write("rules.d/00.toml", "");
+  // Sparse: 50 MB long without 50 MB written; only its size is ever looked at.
+  std::filesystem::resize_file(dir.path() / "rules.d/00.toml", 50'000'000);
   const auto rules = load_rule_set(dir.path() / "scadenzario.toml");
   REQUIRE_FALSE(rules.has_value());
   CHECK(messages(rules.error()) ==
         std::vector<std::string>{(dir.path() / "rules.d/00.toml").string() +
-                                 ": file is larger than 16 MiB (17825792 bytes)"});
+                                 ": file is larger than 1 MiB (50000000 bytes): expected a "
+                                 "hand-written rule file"});
+}
+
+TEST_CASE("load_rule_set: 1 MiB is the largest file read, 1 MiB + 1 byte is refused",
+          "[loader][hostile]") {
+  TempDir dir;
+  dir.write("scadenzario.toml", k_config);
+  dir.write("rules.d/00.toml", k_actors + act("a"));
+  dir.write("rules.d/01.toml", std::string(1024u * 1024u, '#'));
+  CHECK(load_rule_set(dir.path() / "scadenzario.toml").has_value());
+  dir.write("rules.d/01.toml", std::string(1024u * 1024u + 1u, '#'));
+  const auto rules = load_rule_set(dir.path() / "scadenzario.toml");
+  REQUIRE_FALSE(rules.has_value());
+  CHECK(messages(rules.error()) ==
+        std::vector<std::string>{(dir.path() / "rules.d/01.toml").string() +
+                                 ": file is larger than 1 MiB (1048577 bytes): expected a "
+                                 "hand-written rule file"});
 }
 
 TEST_CASE("load_rule_set: the default rules of the repository are valid", "[loader][default]") {

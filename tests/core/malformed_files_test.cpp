@@ -1,5 +1,6 @@
 // Every file under tests/data/malformed-rules and tests/data/malformed-config is a bad
-// input. Its header lists, one per line, the exact diagnostics it must produce:
+// input, and so is every file under tests/data/hostile/rules and hostile/config (invalid
+// UTF-8, NUL bytes, header injection, years and offsets out of range, path traversal). Its header lists, one per line, the exact diagnostics it must produce:
 //   # expect: LINE:COLUMN: message
 // The test fails on any missing, extra or different diagnostic.
 #include "test_support.hpp"
@@ -39,11 +40,7 @@ std::vector<std::string> rendered(const Diagnostics& errors) {
   return lines;
 }
 
-}  // namespace
-
-TEST_CASE("malformed rule files: each gives exactly its expected errors", "[rules][malformed]") {
-  const auto files = files_in("malformed-rules");
-  CHECK(files.size() >= 30);
+void check_rule_files(const std::vector<fs::path>& files) {
   for (const fs::path& path : files) {
     const std::string name = path.filename().string();
     const std::string text = test::read_text(path);
@@ -56,10 +53,7 @@ TEST_CASE("malformed rule files: each gives exactly its expected errors", "[rule
   }
 }
 
-TEST_CASE("malformed configuration files: each gives exactly its expected errors",
-          "[config][malformed]") {
-  const auto files = files_in("malformed-config");
-  REQUIRE(files.size() >= 8);
+void check_config_files(const std::vector<fs::path>& files) {
   for (const fs::path& path : files) {
     const std::string name = path.filename().string();
     const std::string text = test::read_text(path);
@@ -79,6 +73,34 @@ TEST_CASE("malformed configuration files: each gives exactly its expected errors
     REQUIRE_FALSE(expected.empty());
     CHECK(rendered(errors) == expected);
   }
+}
+
+}  // namespace
+
+TEST_CASE("malformed rule files: each gives exactly its expected errors", "[rules][malformed]") {
+  const auto files = files_in("malformed-rules");
+  CHECK(files.size() >= 30);
+  check_rule_files(files);
+}
+
+TEST_CASE("malformed configuration files: each gives exactly its expected errors",
+          "[config][malformed]") {
+  const auto files = files_in("malformed-config");
+  REQUIRE(files.size() >= 8);
+  check_config_files(files);
+}
+
+TEST_CASE("hostile rule files: each gives exactly its expected errors", "[rules][hostile]") {
+  const auto files = files_in("hostile/rules");
+  REQUIRE(files.size() >= 10);
+  check_rule_files(files);
+}
+
+TEST_CASE("hostile configuration files: each gives exactly its expected errors",
+          "[config][hostile]") {
+  const auto files = files_in("hostile/config");
+  REQUIRE(files.size() >= 5);
+  check_config_files(files);
 }
 
 }  // namespace scadenzario
