@@ -1,5 +1,7 @@
 #include "notifiers/channel_factory.hpp"
 
+#include "notifiers/curl_easy.hpp"
+
 #include "notifiers/maildir_channel.hpp"
 #include "notifiers/rfc5322.hpp"
 #include "notifiers/smtp_channel.hpp"
@@ -86,6 +88,9 @@ std::expected<Channels, std::vector<std::string>> make_channels(const Config& co
                                                                 const ChannelEnvironment& environment) {
   Channels channels;
   std::vector<std::string> errors;
+  if (config.delivery.smtp || !config.delivery.webhook_targets.empty()) {
+    if (auto curl = load_curl(); !curl) return std::unexpected(std::vector<std::string>{curl.error()});
+  }
   if (config.delivery.smtp) {
     auto email = smtp_channel(config, environment);
     if (email) channels.email = std::move(*email);

@@ -1,26 +1,75 @@
 #include "notifiers/curl_easy.hpp"
 
+#include <dlfcn.h>
+
+#include <cstdio>
+#include <cstdlib>
+
 namespace scadenzario::notifiers {
 
 namespace {
 
 using Outcome = DeliveryResult::Outcome;
 
-// curl_global_init is not thread-safe in every build: run it once, before any handle.
-bool global_init() {
-  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return initialised;
+// The soname of libcurl4 (libcurl4-openssl-dev's headers describe this ABI).
+constexpr const char* k_curl_soname = "libcurl.so.4";
+
+template <typename Function>
+bool resolve(void* library, const char* name, Function& function, std::string& missing) {
+  function = reinterpret_cast<Function>(dlsym(library, name));
+  if (!function) missing += std::string(missing.empty() ? "" : ", ") + name;
+  return function != nullptr;
+}
+
+std::expected<CurlApi, std::string> open_curl() {
+  // Never unloaded: handles and TLS state live until the process ends.
+  void* library = dlopen(k_curl_soname, RTLD_NOW | RTLD_LOCAL);
+  if (!library) return std::unexpected(std::string("cannot load libcurl: ") + dlerror());
+  CurlApi api{};
+  std::string missing;
+  CURLcode (*global_init)(long) = nullptr;
+  resolve(library, "curl_global_init", global_init, missing);
+  resolve(library, "curl_easy_init", api.easy_init, missing);
+  resolve(library, "curl_easy_cleanup", api.easy_cleanup, missing);
+  resolve(library, "curl_easy_setopt", api.easy_setopt, missing);
+  resolve(library, "curl_easy_perform", api.easy_perform, missing);
+  resolve(library, "curl_easy_getinfo", api.easy_getinfo, missing);
+  resolve(library, "curl_easy_header", api.easy_header, missing);
+  resolve(library, "curl_easy_strerror", api.easy_strerror, missing);
+  resolve(library, "curl_getdate", api.get_date, missing);
+  resolve(library, "curl_slist_append", api.slist_append, missing);
+  resolve(library, "curl_slist_free_all", api.slist_free_all, missing);
+  if (!missing.empty()) {
+    return std::unexpected(std::string(k_curl_soname) + " lacks " + missing + " (libcurl 7.84 or later is needed)");
+  }
+  // Not thread-safe in every build: run once, before any handle (a function static).
+  if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    return std::unexpected(std::string("libcurl: curl_global_init failed"));
+  }
+  return api;
 }
 
 }  // namespace
 
-CurlEasy make_curl_easy() {
-  if (!global_init()) return nullptr;
-  return CurlEasy(curl_easy_init());
+std::expected<const CurlApi*, std::string> load_curl() {
+  static const std::expected<CurlApi, std::string> loaded = open_curl();
+  if (!loaded) return std::unexpected(loaded.error());
+  return &*loaded;
 }
 
+const CurlApi& curl() {
+  const auto loaded = load_curl();
+  if (!loaded) {
+    std::fprintf(stderr, "scadenzario: %s\n", loaded.error().c_str());
+    std::abort();
+  }
+  return **loaded;
+}
+
+CurlEasy make_curl_easy() { return CurlEasy(curl().easy_init()); }
+
 bool append(CurlList& list, const std::string& item) {
-  curl_slist* longer = curl_slist_append(list.get(), item.c_str());
+  curl_slist* longer = curl().slist_append(list.get(), item.c_str());
   if (!longer) return false;
   (void)list.release();  // now owned by `longer`, its new head
   list.reset(longer);

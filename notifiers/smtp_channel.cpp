@@ -72,14 +72,14 @@ public:
       }
     }
     std::string_view rest = *rendered;
-    curl_easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
-    curl_easy_setopt(m_easy.get(), CURLOPT_READDATA, &rest);
+    curl().easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
+    curl().easy_setopt(m_easy.get(), CURLOPT_READDATA, &rest);
     m_replies = {};
     m_error[0] = '\0';
-    const CURLcode code = curl_easy_perform(m_easy.get());
-    curl_easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, nullptr);  // `recipients` goes now
+    const CURLcode code = curl().easy_perform(m_easy.get());
+    curl().easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, nullptr);  // `recipients` goes now
     long reply = 0;
-    curl_easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &reply);
+    curl().easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &reply);
     return result(code, reply, message);
   }
 
@@ -90,25 +90,25 @@ private:
     m_easy = make_curl_easy();
     if (!m_easy) return false;
     CURL* easy = m_easy.get();
-    curl_easy_setopt(easy, CURLOPT_URL, m_options.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(use_ssl(m_options.security)));
-    if (!m_options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, m_options.ca_file.c_str());
+    curl().easy_setopt(easy, CURLOPT_URL, m_options.url.c_str());
+    curl().easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl().easy_setopt(easy, CURLOPT_USE_SSL, static_cast<long>(use_ssl(m_options.security)));
+    if (!m_options.ca_file.empty()) curl().easy_setopt(easy, CURLOPT_CAINFO, m_options.ca_file.c_str());
     if (!m_options.username.empty()) {
-      curl_easy_setopt(easy, CURLOPT_USERNAME, m_options.username.c_str());
-      curl_easy_setopt(easy, CURLOPT_PASSWORD, m_options.password.reveal().c_str());
+      curl().easy_setopt(easy, CURLOPT_USERNAME, m_options.username.c_str());
+      curl().easy_setopt(easy, CURLOPT_PASSWORD, m_options.password.reveal().c_str());
     }
     m_mail_from = "<" + m_options.envelope_from + ">";
-    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, m_mail_from.c_str());
-    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_message);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in a threaded daemon
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error);
-    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, keep_reply);
-    curl_easy_setopt(easy, CURLOPT_DEBUGDATA, &m_replies);
-    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);  // feeds keep_reply; prints nothing
+    curl().easy_setopt(easy, CURLOPT_MAIL_FROM, m_mail_from.c_str());
+    curl().easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl().easy_setopt(easy, CURLOPT_READFUNCTION, read_message);
+    curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
+    curl().easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+    curl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in a threaded daemon
+    curl().easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error);
+    curl().easy_setopt(easy, CURLOPT_DEBUGFUNCTION, keep_reply);
+    curl().easy_setopt(easy, CURLOPT_DEBUGDATA, &m_replies);
+    curl().easy_setopt(easy, CURLOPT_VERBOSE, 1L);  // feeds keep_reply; prints nothing
     return true;
   }
 
@@ -119,7 +119,7 @@ private:
       return {outcome, "accepted by " + m_peer + " for " + std::to_string(count) +
                            (count == 1 ? " recipient: " : " recipients: ") + m_replies.last};
     }
-    std::string detail = m_peer + ": " + (m_error[0] != '\0' ? m_error : curl_easy_strerror(code));
+    std::string detail = m_peer + ": " + (m_error[0] != '\0' ? m_error : curl().easy_strerror(code));
     const std::string& said = m_replies.refusal.empty() ? m_replies.last : m_replies.refusal;
     if (!said.empty()) detail += "; server said: " + said;
     // After a failure the connection's state is unknown: start the next one afresh.

@@ -53,15 +53,15 @@ public:
     const std::string body = webhook_body(message, m_options.preset, now);
     CurlList headers;
     if (!add_headers(headers, message.id, now, body)) return {Outcome::transient, "out of memory"};
-    curl_easy_setopt(m_easy.get(), CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(m_easy.get(), CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(m_easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl().easy_setopt(m_easy.get(), CURLOPT_HTTPHEADER, headers.get());
+    curl().easy_setopt(m_easy.get(), CURLOPT_POSTFIELDS, body.c_str());
+    curl().easy_setopt(m_easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     m_response.clear();
     m_error[0] = '\0';
-    const CURLcode code = curl_easy_perform(m_easy.get());
-    curl_easy_setopt(m_easy.get(), CURLOPT_HTTPHEADER, nullptr);  // `headers` goes now
+    const CURLcode code = curl().easy_perform(m_easy.get());
+    curl().easy_setopt(m_easy.get(), CURLOPT_HTTPHEADER, nullptr);  // `headers` goes now
     long status = 0;
-    curl_easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    curl().easy_getinfo(m_easy.get(), CURLINFO_RESPONSE_CODE, &status);
     return result(code, status, now);
   }
 
@@ -72,17 +72,17 @@ private:
     m_easy = make_curl_easy();
     if (!m_easy) return false;
     CURL* easy = m_easy.get();
-    curl_easy_setopt(easy, CURLOPT_URL, m_options.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a configuration error
-    if (!m_options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, m_options.ca_file.c_str());
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "scadenzario");
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, keep_response);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &m_response);
+    curl().easy_setopt(easy, CURLOPT_URL, m_options.url.c_str());
+    curl().easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl().easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a configuration error
+    if (!m_options.ca_file.empty()) curl().easy_setopt(easy, CURLOPT_CAINFO, m_options.ca_file.c_str());
+    curl().easy_setopt(easy, CURLOPT_USERAGENT, "scadenzario");
+    curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
+    curl().easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+    curl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl().easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error);
+    curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, keep_response);
+    curl().easy_setopt(easy, CURLOPT_WRITEDATA, &m_response);
     return true;
   }
 
@@ -101,7 +101,7 @@ private:
 
   std::optional<std::chrono::seconds> retry_after(std::time_t now) const {
     curl_header* header = nullptr;
-    if (curl_easy_header(m_easy.get(), "Retry-After", 0, CURLH_HEADER, -1, &header) != CURLHE_OK) {
+    if (curl().easy_header(m_easy.get(), "Retry-After", 0, CURLH_HEADER, -1, &header) != CURLHE_OK) {
       return std::nullopt;
     }
     return parse_retry_after(header->value, now);
@@ -112,7 +112,7 @@ private:
     const std::string where = m_options.name + " (" + m_peer + ")";
     if (code != CURLE_OK) {
       m_easy.reset();  // the connection's state is unknown: start afresh
-      return {outcome, where + ": " + (m_error[0] != '\0' ? m_error : curl_easy_strerror(code))};
+      return {outcome, where + ": " + (m_error[0] != '\0' ? m_error : curl().easy_strerror(code))};
     }
     DeliveryResult result{outcome, where + ": HTTP " + std::to_string(status)};
     if (!m_response.empty()) result.detail += ": " + one_line(m_response);
@@ -144,7 +144,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, st
     return std::chrono::seconds{seconds};
   }
   const std::string text(value);
-  const std::time_t date = curl_getdate(text.c_str(), nullptr);
+  const std::time_t date = curl().get_date(text.c_str(), nullptr);
   if (date == -1) return std::nullopt;
   return std::chrono::seconds{std::max<std::time_t>(0, date - now)};
 }

@@ -258,7 +258,7 @@ with tempfile.TemporaryDirectory() as directory:
                  test_concurrent_writers, test_simulate, test_backup_and_audit_export, test_bad_databases]:
         folder = base / test.__name__
         folder.mkdir()
-        os.chmod(folder, 0o777)
+        os.chmod(folder, 0o755)
         test(folder)
 print(f"{len(failures)} failures")
 sys.exit(1 if failures else 0)

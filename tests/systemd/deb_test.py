@@ -65,9 +65,10 @@ def test_control(package):
     check(fields["Package"] == "scadenzario", f"Package: {fields['Package']}")
     check(fields["Section"] == "admin", f"Section: {fields['Section']}")
     depends = fields["Depends"]
-    # dpkg-shlibdeps found the shared libraries; tzdata and the user tools are declared.
+    # dpkg-shlibdeps found the shared libraries; tzdata, the user tools and libcurl (loaded
+    # at run time, invisible to dpkg-shlibdeps) are declared.
     for needed in ["libc6", "libstdc++6", "libsqlite3-0", "libssl3", "libsystemd0", "tzdata",
-                   "systemd | adduser"]:
+                   "systemd | adduser", "libcurl4 (>= 7.84)"]:
         check(needed in depends, f"Depends names {needed}")
 
 
