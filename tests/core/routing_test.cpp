@@ -2,6 +2,7 @@
 // written to, the role's webhooks and [delivery] webhooks, in configuration order; a
 // role with nobody in it keeps the e-mail only when no webhook would carry it.
 #include "core/routing.hpp"
+#include "sample_rules.hpp"
 #include "test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,57 +12,6 @@
 namespace scadenzario {
 namespace {
 
-// The Segretario prepares, the Giunta (with a Teams webhook) approves, the OIV (nobody in
-// it) validates; each dirigente analyses the report.
-const std::string k_rules = R"(
-[[person]]
-id = "rossi"
-name = "Maria Rossi"
-email = "segretario@cciaa.example.it"
-roles = ["segretario_generale"]
-
-[[person]]
-id = "giunta"
-name = "Segreteria della Giunta"
-email = "giunta@cciaa.example.it"
-roles = ["giunta"]
-
-[[person]]
-id = "anna"
-name = "Anna Neri"
-email = "anna.neri@cciaa.example.it"
-roles = ["dirigenti"]
-
-[[act]]
-id = "piano"
-title = "Piano della performance"
-phase = 1
-purpose = "Documento programmatico triennale"
-legal_basis = "D.Lgs. 150/2009, art. 10 c.1 lett. a"
-due = "01-31"
-  [[act.step]]
-  actor = "segretario_generale"
-  action = "PREDISPONE"
-  due = "-21d"
-  [[act.step]]
-  actor = "giunta"
-  action = "APPROVA"
-  [[act.step]]
-  actor = "oiv"
-  action = "VALIDA"
-
-[[act]]
-id = "report"
-title = "Report direzionali"
-phase = 2
-purpose = "Monitoraggio"
-legal_basis = "SMVP"
-due = "04-30"
-  [[act.step]]
-  actor = "dirigenti"
-  action = "ANALIZZA"
-  per_member = true
-)";
 
 struct Fixture {
   RuleSet rules;
@@ -71,7 +21,7 @@ struct Fixture {
 
   static RuleSet load() {
     Diagnostics errors;
-    RuleSet rules = test::parse_with_base(k_rules, "routing.toml", errors);
+    RuleSet rules = test::parse_with_base(test::k_sample_rules, "routing.toml", errors);
     for (const Diagnostic& error : errors) FAIL(error.to_string());
     // The base configuration has one webhook, teams-giunta; add a second after it.
     rules.config.delivery.webhook_targets.push_back(
@@ -135,13 +85,13 @@ TEST_CASE("channels_of: a role with nobody in it and a webhook gets the webhook 
           "[routing]") {
   Fixture f;
   f.give_webhook("oiv", "documentale");
-  CHECK(channels_of(f.rules, f.notification("piano", 2, "oiv")) == Channels{"webhook:documentale"});
+  CHECK(channels_of(f.rules, f.notification("relazione", 0, "oiv")) == Channels{"webhook:documentale"});
 }
 
 TEST_CASE("channels_of: a role with nobody and no webhook keeps the e-mail, which reports it",
           "[routing]") {
   Fixture f;
-  CHECK(channels_of(f.rules, f.notification("piano", 2, "oiv")) == Channels{"mail"});
+  CHECK(channels_of(f.rules, f.notification("relazione", 0, "oiv")) == Channels{"mail"});
 }
 
 TEST_CASE("channels_of: a member's own reminder follows the webhooks of the step's role",
