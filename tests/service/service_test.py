@@ -338,6 +338,10 @@ def test_retry_backoff_and_dead_letters(root):
     (maildir / "new").write_text("not a folder")
     daemon = Daemon(root, "2027-01-07T08:59:57")
     check(daemon.wait_for_log("event=retry-later", timeout=20), "a failed delivery is retried later")
+    # The line is logged after the first of the two attempts: wait for the second one.
+    deadline = time.time() + 20
+    while any(attempts == 0 for _, attempts in outbox(root, "key, attempts")) and time.time() < deadline:
+        time.sleep(0.05)
     rows = outbox(root, "key, channel, status, attempts, next_attempt, enqueued_at")
     check(len(rows) == 2 and all(r[1] == "mail" and r[2] == "pending" and r[3] == 1 for r in rows),
           f"both stay pending after one attempt ({rows})")
