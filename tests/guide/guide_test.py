@@ -117,6 +117,11 @@ def main():
     readme = (SOURCE / "README.md").read_text()
     blocks = BLOCK.findall(readme)
     check(sum(1 for kind, _, _ in blocks if kind == "run") >= 5, f"README has runnable blocks ({len(blocks)})")
+    # An idle service pings the watchdog: the guide must say how often, and how to stop it.
+    units = [(SOURCE / "systemd" / name).read_text() for name in ["scadenzario.service.in", "scadenzario@.service.in"]]
+    intervals = {m for unit in units for m in re.findall(r"^WatchdogSec=(\S+)$", unit, re.M)}
+    check(len(intervals) == 1 and all(f"`WatchdogSec={i}`" in readme for i in intervals) and
+          "`WatchdogSec=0`" in readme, f"the README gives the units' WatchdogSec {intervals} and how to turn it off")
     for i, text in enumerate(re.findall(r"^```toml\n(.*?)^```", readme, re.S | re.M)):
         try:
             tomllib.loads(text)
