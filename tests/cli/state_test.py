@@ -2,12 +2,14 @@
 """End-to-end tests of the state commands of `scadenzario` on real database files.
 
 Real processes, real files: done/waive/undo under the rules of progress, status,
-upcoming, history, backup, audit; two processes writing at once; a read-only, a
-corrupt and a too-new database. Usage: state_test.py PATH_TO_SCADENZARIO SOURCE_DIR
+upcoming, history (also of an act removed from the rules), backup, audit; two processes
+writing at once; a read-only, a corrupt and a too-new database.
+Usage: state_test.py PATH_TO_SCADENZARIO SOURCE_DIR
 """
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -161,6 +163,31 @@ def test_concurrent_writers(tmp):
     check(codes == [0, 3, 3, 3], f"four processes racing on one step: one wins, three refused ({codes})")
 
 
+def test_removed_act_history(tmp):
+    # piano-performance is recorded, then deleted from a copy of the rules: its history
+    # is read from the audit log, which does not need the act.
+    state = tmp / "removed.db"
+    result = run(state, "done", "piano-performance", "predispone", "--year", "2027",
+                 "--ref", "Determinazione SG n. 3 del 07/01/2027")
+    check(result.returncode == 0, "done on the act before it is removed: " + result.stderr)
+    shutil.copytree(SOURCE / "rules", tmp / "rules")
+    rule = tmp / "rules" / "rules.d" / "10-pianificazione.toml"
+    text, removed = re.subn(r'^\[\[act\]\]\nid\s*=\s*"piano-performance"\n.*?(?=^\[\[act\]\])', "",
+                            rule.read_text(encoding="utf-8"), count=1, flags=re.S | re.M)
+    rule.write_text(text, encoding="utf-8")
+    config = str(tmp / "rules" / "scadenzario.toml")
+    gone = run(state, "done", "piano-performance", "approva", "--year", "2027", "--ref", "x", config=config)
+    check(removed == 1 and gone.returncode == 2 and "piano-performance" in gone.stderr,
+          "the act is gone from the copy of the rules: " + gone.stderr.strip())
+    table = run(state, "history", "piano-performance", config=config)
+    shown = table.returncode == 0 and "Determinazione SG n. 3 del 07/01/2027" in table.stdout
+    check(shown, "history of the removed act still shows the record" + ("" if shown else ": " + table.stdout + table.stderr))
+    rows = json.loads(run(state, "history", "piano-performance", "--format", "json", config=config).stdout or "[]")
+    check([(r["action"], r["occurrence"], r["step"], r["reference"]) for r in rows] ==
+          [("done", "piano-performance/2027", "predispone", "Determinazione SG n. 3 del 07/01/2027")],
+          f"history --format json of the removed act has the record ({rows})")
+
+
 def test_simulate(tmp):
     state = tmp / "simulate.db"
     window = ["simulate", "--from", "2027-01-01", "--to", "2027-01-31", "--format", "json"]
@@ -255,7 +282,7 @@ with tempfile.TemporaryDirectory() as directory:
     base = Path(directory)
     os.chmod(base, 0o755)
     for test in [test_rules_of_progress, test_tracked_from, test_errors_suggest, test_status_and_upcoming,
-                 test_concurrent_writers, test_simulate, test_backup_and_audit_export, test_bad_databases]:
+                 test_concurrent_writers, test_removed_act_history, test_simulate, test_backup_and_audit_export, test_bad_databases]:
         folder = base / test.__name__
         folder.mkdir()
         os.chmod(folder, 0o755)

@@ -3,8 +3,9 @@
 
 Starts the service on a copy of the default rules, with its state and a Maildir in a
 temporary directory; checks what it delivers (parsed with Python's email package), its
-catch-up after downtime, a clock moved backward, SIGHUP with broken and good rules,
-SIGTERM, and that an idle service makes no system calls.
+catch-up after downtime, a clock moved backward, SIGHUP with broken and good rules (a
+new act moves the next wake-up), SIGTERM and SIGINT, a corrupt database refused, the
+command-line tool writing during a burst, and that an idle service makes no system calls.
 Usage: service_test.py PATH_TO_SCADENZARIOD PATH_TO_SCADENZARIO SOURCE_DIR
 """
 import datetime
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 DAEMON, CLI, SOURCE = sys.argv[1], sys.argv[2], Path(sys.argv[3])
@@ -50,8 +52,8 @@ class Daemon:
             time.sleep(0.05)
         return False
 
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
+    def stop(self, signal_number=signal.SIGTERM):
+        self.process.send_signal(signal_number)
         code = self.process.wait(timeout=10)
         self.log.close()
         return code
@@ -153,6 +155,101 @@ def test_reload(root):
     check(daemon.stop() == 0, "reload test: SIGTERM gives status 0")
 
 
+def test_reload_takes_effect(root):
+    # An act due on Tuesday 02/03/2027, added while the service sleeps until a later
+    # reminder: after SIGHUP the next wake-up is the new act's reminder at 09:00.
+    daemon = Daemon(root, "2027-03-01T12:00:00")
+    check(daemon.wait_for_log("event=sleep"), "the service sleeps until its next notification")
+    before = sleeps(root)
+    new_act = datetime.datetime(2027, 3, 2, 9, 0)
+    check(before and before[-1][0] > new_act, f"before the reload it sleeps past 02/03 ({before[-1:]})")
+    (root / "rules" / "rules.d" / "60-nuovo-atto.toml").write_text(
+        '[[act]]\nid = "nuovo-atto"\ntitle = "Nuovo atto"\nphase = 1\npurpose = "Prova"\n'
+        'legal_basis = "Prova"\ndue = "03-02"\n  [[act.step]]\n  actor = "giunta"\n  action = "APPROVA"\n',
+        encoding="utf-8")
+    daemon.process.send_signal(signal.SIGHUP)
+    check(daemon.wait_for_log("event=reloaded"), "SIGHUP with the new act reloads the rules")
+    deadline = time.time() + 10
+    while len(sleeps(root)) <= len(before) and time.time() < deadline:
+        time.sleep(0.05)
+    after = sleeps(root)
+    check(len(after) > len(before) and after[-1][0] == new_act,
+          f"the next wake-up is the new act's reminder, 02/03/2027 09:00 ({after[-1:]})")
+    check(daemon.stop(signal.SIGINT) == 0, "SIGINT stops the service with status 0")
+
+
+def test_corrupt_database(root):
+    corrupt = root / "state.db"
+    corrupt.write_bytes(b"questo non e' un database SQLite\n" * 300)
+    before = corrupt.read_bytes()
+    daemon = Daemon(root, "2027-03-01T12:00:00")
+    try:
+        code = daemon.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        code = None
+        daemon.process.kill()
+    daemon.log.close()
+    log = (root / "daemon.log").read_text(errors="replace")
+    check(code not in (0, None), f"the service refuses a corrupt database (exit status {code})")
+    check("damaged or not a scadenzario database" in log and "it was not modified" in log,
+          "the log says the database is damaged and was not modified")
+    check(corrupt.read_bytes() == before, "the corrupt file's bytes are unchanged")
+
+
+def write_burst_rules(folder, acts):
+    """A body whose `acts` acts all fall due on 15/02 at 09:00, one message each."""
+    shutil.rmtree(folder)
+    (folder / "rules.d").mkdir(parents=True)
+    (folder / "scadenzario.toml").write_text(
+        'name = "Camera di prova"\nrules_dir = "rules.d"\n'
+        '[delivery]\ndigest = false\n[reminders]\nlead_days = [0]\n', encoding="utf-8")
+    text = ['[[actor]]\nid = "giunta"\ntitle = "Giunta"\n\n[[person]]\nid = "lgreco"\n'
+            'name = "Laura Greco"\nemail = "laura.greco@example.it"\nroles = ["giunta"]\n']
+    for i in range(acts):
+        text.append(f'[[act]]\nid = "atto-{i:03d}"\ntitle = "Atto {i:03d}"\nphase = 1\npurpose = "Prova"\n'
+                    f'legal_basis = "Prova"\ndue = "02-15"\n  [[act.step]]\n  actor = "giunta"\n'
+                    f'  action = "APPROVA"\n')
+    (folder / "rules.d" / "10-atti.toml").write_text("\n".join(text), encoding="utf-8")
+
+
+def test_cli_writes_during_burst(root):
+    # The service delivers 500 messages, one transaction each, while six processes at a
+    # time record the same 500 steps from the command line on the same database.
+    acts = 500
+    write_burst_rules(root / "rules", acts)
+    daemon = Daemon(root, "2027-02-15T08:59:55")
+    check(daemon.wait_for_log("event=sleep"), "the service sleeps until the burst at 09:00")
+    deadline = time.time() + 30
+    while not outbox(root) and time.time() < deadline:  # enqueued at 09:00 in one transaction
+        time.sleep(0.002)
+    waiting = sum(1 for _, status in outbox(root) if status == "pending")
+    check(waiting > 0, f"the commands start while the burst is delivered ({waiting} pending)")
+
+    def record(i):
+        return cli(root, "done", f"atto-{i:03d}", "approva", "--year", "2027", "--ref", f"Delibera n. {i}")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(record, range(acts)))
+    check(all(r.returncode == 0 for r in results),
+          f"{acts} `done` commands all succeed ({sorted({r.returncode for r in results})})")
+    check(not any("locked" in r.stderr for r in results), "no 'database is locked' reaches the user")
+    deadline = time.time() + 60
+    while any(status == "pending" for _, status in outbox(root)) and time.time() < deadline:
+        time.sleep(0.05)
+    check(daemon.stop() == 0, "burst test: SIGTERM gives status 0")
+    check("locked" not in (root / "daemon.log").read_text(errors="replace"), "nor to the service's log")
+    with sqlite3.connect(root / "state.db") as db:
+        done = db.execute("SELECT count(*) FROM step_state WHERE status = 'done'").fetchone()[0]
+    check(done == acts, f"every record is there: {done} of {acts}")
+    verify = cli(root, "audit", "verify")
+    check(verify.returncode == 0, "the audit chain verifies: " + verify.stdout + verify.stderr)
+    statuses = [status for _, status in outbox(root)]
+    check(len(statuses) == acts and set(statuses) <= {"sent", "skipped"} and
+          statuses.count("sent") == len(names(root)),
+          f"the outbox is complete: each of {acts} sent or skipped, one file per sent "
+          f"({ {s: statuses.count(s) for s in set(statuses)} }, {len(names(root))} files)")
+
+
 def test_done_before_delivery(root):
     # new/ is a file: delivery fails (transient) and the reminders stay in the outbox.
     maildir = root / "Maildir"
@@ -241,6 +338,10 @@ def test_retry_backoff_and_dead_letters(root):
     (maildir / "new").write_text("not a folder")
     daemon = Daemon(root, "2027-01-07T08:59:57")
     check(daemon.wait_for_log("event=retry-later", timeout=20), "a failed delivery is retried later")
+    # The line is logged after the first of the two attempts: wait for the second one.
+    deadline = time.time() + 20
+    while any(attempts == 0 for _, attempts in outbox(root, "key, attempts")) and time.time() < deadline:
+        time.sleep(0.05)
     rows = outbox(root, "key, channel, status, attempts, next_attempt, enqueued_at")
     check(len(rows) == 2 and all(r[1] == "mail" and r[2] == "pending" and r[3] == 1 for r in rows),
           f"both stay pending after one attempt ({rows})")
@@ -287,8 +388,9 @@ def test_retry_backoff_and_dead_letters(root):
 
 
 with tempfile.TemporaryDirectory() as directory:
-    for test in [test_retry_backoff_and_dead_letters, test_delivery_restart_and_clock, test_reload, test_done_before_delivery,
-                 test_daylight_saving_changes, test_wall_clock_set]:
+    for test in [test_retry_backoff_and_dead_letters, test_delivery_restart_and_clock, test_reload,
+                 test_reload_takes_effect, test_corrupt_database, test_cli_writes_during_burst,
+                 test_done_before_delivery, test_daylight_saving_changes, test_wall_clock_set]:
         root = Path(directory) / test.__name__
         shutil.copytree(SOURCE / "rules", root / "rules")
         test(root)
