@@ -1,5 +1,6 @@
 #include "service/local_clock.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -7,12 +8,32 @@
 
 namespace scadenzario::service {
 
-LocalClock::LocalClock(const std::string& time_zone, std::chrono::seconds offset) : m_offset(offset) {
+namespace {
+
+using Milliseconds = std::chrono::milliseconds;
+
+}  // namespace
+
+LocalClock::LocalClock(const std::string& time_zone, std::chrono::seconds offset, std::int64_t speed)
+    : m_offset(offset), m_speed(std::max<std::int64_t>(speed, 1)),
+      m_origin(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())) {
   setenv("TZ", (":" + time_zone).c_str(), 1);
   tzset();
 }
 
-std::time_t LocalClock::now() const { return std::time(nullptr) + m_offset.count(); }
+std::time_t LocalClock::now() const {
+  if (m_speed == 1) return std::time(nullptr) + m_offset.count();
+  const auto real = std::chrono::duration_cast<Milliseconds>(std::chrono::system_clock::now() - m_origin);
+  return std::chrono::system_clock::to_time_t(m_origin) + m_offset.count() + real.count() * m_speed / 1000;
+}
+
+std::chrono::system_clock::time_point LocalClock::system_time(std::time_t instant) const {
+  if (m_speed == 1) return std::chrono::system_clock::from_time_t(instant - m_offset.count());
+  // Rounded up, so that now() has reached `instant` when a timer set to this time fires.
+  const std::int64_t simulated = instant - std::chrono::system_clock::to_time_t(m_origin) - m_offset.count();
+  const std::int64_t real = simulated * 1000 / m_speed + (simulated * 1000 % m_speed > 0 ? 1 : 0);
+  return m_origin + Milliseconds{real};
+}
 
 LocalTime LocalClock::local(std::time_t instant) const {
   std::tm tm{};
