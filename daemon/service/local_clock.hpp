@@ -39,7 +39,7 @@ public:
 private:
   std::chrono::seconds m_offset;
   std::int64_t m_speed;
-  std::chrono::system_clock::time_point m_origin;  // whole seconds: when the speed-up began
+  std::chrono::system_clock::time_point m_origin;  // to the millisecond: when the speed-up began
 };
 
 // "2027-01-07T09:00": how local times are stored in the outbox.
