@@ -39,8 +39,10 @@ a step recorded as done gets nothing more. So, for each body, the script asserts
   3. the receivers got every key the outbox says sent, and none twice, except a message
      in flight when its service was killed (or the SMTP server stopped): that is the one
      duplicate at-least-once delivery allows;
-  4. every step recorded with `done` is still recorded at the end, and no message for it
-     arrived after it was recorded (a grace of GRACE s covers one message in flight);
+  4. every step recorded with `done` is still recorded at the end; no notification for it
+     entered the outbox planned after the record (a simulated day of margin for the
+     script's clock against the service's) and no message for it arrived after the
+     record (a grace of GRACE real seconds covers one message already in flight);
   5. PRAGMA integrity_check is "ok" and `scadenzario audit verify` passes.
 
 It prints the counts and exits 1 on any failure. Loopback only; bounded by DURATION plus
@@ -231,6 +233,7 @@ class Body:
         self.sim_at_start = None    # the simulated time then
         self.kills = []             # monotonic times
         self.done = []              # (monotonic time, occurrence, step, member)
+        self.done_at_sim = []       # a day after the simulated time of each record
         self.reloads = collections.Counter()
         self.write_config(smtp_port, hook_port)
 
@@ -373,6 +376,7 @@ def record_done(body, plan, rng, counts):
     result = body.cli("done", *occurrence_args(n), "--ref", "Determinazione di prova (soak)", "--force")
     if result.returncode == 0:
         body.done.append((time.monotonic(), n["occurrence"], n["step"], n["member"]))
+        body.done_at_sim.append(local_text(body.sim_now() + datetime.timedelta(days=1))[:16])
         counts["done recorded"] += 1
     else:
         counts["done refused"] += 1
@@ -545,7 +549,14 @@ def check_body(body, last_run, receivers, smtp_stops, report):
 
     # Steps recorded during the run: still recorded, and nothing for them afterwards.
     recorded = {(o, s, m): st for o, s, m, st in db_rows(body, "SELECT occurrence, step, member, status FROM step_state")}
-    for t, occurrence, step, member in body.done:
+    planned = collections.defaultdict(list)
+    for o, s, m, at in db_rows(body, "SELECT occurrence, step, member, planned_at FROM outbox"):
+        planned[(o, s, m)].append(at)
+    for (t, occurrence, step, member), recorded_sim in zip(body.done, body.done_at_sim):
+        after = [at for at in planned[(occurrence, step, member)] if at > recorded_sim]
+        c["notifications planned for done steps after recording"] += len(after)
+        report.check(not after, f"ente-{body.n:02d}: {occurrence} {step} {member} recorded by {recorded_sim}, "
+                                f"yet planned at {after[:3]}")
         kept = recorded.get((occurrence, step, member)) == "done"
         c["done steps still recorded" if kept else "DONE STEPS LOST"] += 1
         report.check(kept, f"ente-{body.n:02d}: {occurrence} {step} {member} is no longer recorded")
@@ -570,7 +581,7 @@ def main():
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="scadenzario-soak-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
-    work.mkdir(parents=True)
+    work.mkdir(parents=True, exist_ok=True)
     print(f"soak: {args.bodies} bodies, {args.days} simulated days from {args.start} in {args.duration:.0f} s "
           f"(speed {speed}), seed {args.seed}, in {work}", flush=True)
     receivers = Receivers(args.seed)
