@@ -1,5 +1,6 @@
 #include "service/local_clock.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -7,12 +8,37 @@
 
 namespace scadenzario::service {
 
-LocalClock::LocalClock(const std::string& time_zone, std::chrono::seconds offset) : m_offset(offset) {
+namespace {
+
+using Milliseconds = std::chrono::milliseconds;
+
+std::int64_t milliseconds_of(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<Milliseconds>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
+LocalClock::LocalClock(const std::string& time_zone, std::chrono::seconds offset, std::int64_t speed)
+    : m_offset(offset), m_speed(std::max<std::int64_t>(speed, 1)),
+      m_origin(std::chrono::floor<Milliseconds>(std::chrono::system_clock::now())) {
   setenv("TZ", (":" + time_zone).c_str(), 1);
   tzset();
 }
 
-std::time_t LocalClock::now() const { return std::time(nullptr) + m_offset.count(); }
+std::time_t LocalClock::now() const {
+  if (m_speed == 1) return std::time(nullptr) + m_offset.count();
+  // From the origin, shifted by the offset, the clock runs m_speed milliseconds per real one.
+  const std::int64_t elapsed = milliseconds_of(std::chrono::system_clock::now()) - milliseconds_of(m_origin);
+  return (milliseconds_of(m_origin) + m_offset.count() * 1000 + elapsed * m_speed) / 1000;
+}
+
+std::chrono::system_clock::time_point LocalClock::system_time(std::time_t instant) const {
+  if (m_speed == 1) return std::chrono::system_clock::from_time_t(instant - m_offset.count());
+  // Rounded up, so that now() has reached `instant` when a timer set to this time fires.
+  const std::int64_t ahead = instant * std::int64_t{1000} - milliseconds_of(m_origin) - m_offset.count() * 1000;
+  const std::int64_t real = ahead >= 0 ? (ahead + m_speed - 1) / m_speed : ahead / m_speed;
+  return m_origin + Milliseconds{real};
+}
 
 LocalTime LocalClock::local(std::time_t instant) const {
   std::tm tm{};

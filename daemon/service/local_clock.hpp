@@ -1,12 +1,13 @@
 // The service's clock: the current instant, and conversions between instants and the
 // local civil time of the body's time zone (DST included), through the C library's TZ
 // handling. The only place of the service that reads the clock. A test may shift it by
-// a fixed offset (never by default).
+// a fixed offset, and may make it run faster than real time (never by default).
 #pragma once
 
 #include "core/planner.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -16,11 +17,17 @@ namespace scadenzario::service {
 
 class LocalClock {
 public:
-  // Selects `time_zone` (checked to exist by the rule loader) for this process.
-  explicit LocalClock(const std::string& time_zone, std::chrono::seconds offset = {});
+  // Selects `time_zone` (checked to exist by the rule loader) for this process. TEST
+  // ONLY: `offset` shifts the clock; with `speed` N > 1 it then advances N seconds per
+  // real second from the moment of construction.
+  explicit LocalClock(const std::string& time_zone, std::chrono::seconds offset = {},
+                      std::int64_t speed = 1);
 
-  // The current instant, shifted by the test offset.
+  // The current instant, shifted (and sped up) by the test settings.
   std::time_t now() const;
+
+  // The system-clock time at which now() reaches `instant`: what a timer waits for.
+  std::chrono::system_clock::time_point system_time(std::time_t instant) const;
 
   // The local civil time of `instant`, to the minute.
   LocalTime local(std::time_t instant) const;
@@ -29,11 +36,10 @@ public:
   // instant after the gap.
   std::time_t instant(const LocalTime& time) const;
 
-  // The shift between this clock and the system clock (test only; zero otherwise).
-  std::chrono::seconds offset() const { return m_offset; }
-
 private:
   std::chrono::seconds m_offset;
+  std::int64_t m_speed;
+  std::chrono::system_clock::time_point m_origin;  // to the millisecond: when the speed-up began
 };
 
 // "2027-01-07T09:00": how local times are stored in the outbox.

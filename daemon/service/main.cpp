@@ -11,6 +11,8 @@
 #include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -25,6 +27,8 @@ constexpr int k_exit_ok = 0;
 constexpr int k_exit_failure = 1;
 constexpr int k_exit_invalid = 2;
 
+constexpr std::int64_t k_max_test_speed = 10'000'000;  // a year in about three seconds
+
 constexpr std::string_view k_usage = R"(Uso: scadenzariod [--config FILE] [--state FILE] [--maildir DIR] [--log-level LIVELLO]
 
 Il servizio di scadenzario: invia promemoria e solleciti quando i passi del ciclo si
@@ -38,6 +42,8 @@ SIGTERM o SIGINT lo fermano.
   --log-level L      trace, debug, info (predefinito), warn, error
   --test-now DATA    SOLO PER I TEST: l'orologio parte da DATA (AAAA-MM-GGTHH:MM:SS, ora
                      locale) e poi avanza normalmente
+  --test-speed N     SOLO PER I TEST: l'orologio avanza di N secondi per secondo reale
+                     (i timer attendono il tempo reale corrispondente)
 )";
 
 std::optional<std::map<std::string, std::string>> parse(int argc, char** argv) {
@@ -46,7 +52,7 @@ std::optional<std::map<std::string, std::string>> parse(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") return std::map<std::string, std::string>{{"--help", ""}};
     const bool known = arg == "--config" || arg == "--state" || arg == "--maildir" ||
-                       arg == "--log-level" || arg == "--test-now";
+                       arg == "--log-level" || arg == "--test-now" || arg == "--test-speed";
     if (!known || i + 1 >= argc) {
       std::cerr << "scadenzariod: argomento non valido \"" << arg << "\"\n\n" << k_usage;
       return std::nullopt;
@@ -85,6 +91,16 @@ std::optional<std::chrono::seconds> test_offset(const std::string& text, const s
   return std::chrono::seconds{clock.instant(*local) + seconds - std::time(nullptr)};
 }
 
+// The test clock's speed: simulated seconds per real second.
+std::optional<std::int64_t> test_speed(const std::string& text) {
+  std::int64_t speed = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), speed);
+  if (error != std::errc{} || end != text.data() + text.size() || speed < 1 || speed > k_max_test_speed) {
+    return std::nullopt;
+  }
+  return speed;
+}
+
 int run(int argc, char** argv) {
   const auto options = parse(argc, argv);
   if (!options) return k_exit_invalid;
@@ -107,14 +123,16 @@ int run(int argc, char** argv) {
     return k_exit_invalid;
   }
   service::LocalClock clock(rules->config.time_zone);
-  if (options->contains("--test-now")) {
-    const auto offset = test_offset(options->at("--test-now"), clock);
-    if (!offset) {
-      spdlog::critical("--test-now: expected AAAA-MM-GGTHH:MM:SS");
+  if (options->contains("--test-now") || options->contains("--test-speed")) {
+    const auto offset = options->contains("--test-now") ? test_offset(options->at("--test-now"), clock)
+                                                        : std::optional{std::chrono::seconds{0}};
+    const auto speed = test_speed(option("--test-speed", "1"));
+    if (!offset || !speed) {
+      spdlog::critical("--test-now: expected AAAA-MM-GGTHH:MM:SS; --test-speed: 1..{}", k_max_test_speed);
       return k_exit_invalid;
     }
-    spdlog::warn("event=test-clock offset={}s: test use only", offset->count());
-    clock = service::LocalClock(rules->config.time_zone, *offset);
+    spdlog::warn("event=test-clock offset={}s speed={}: test use only", offset->count(), *speed);
+    clock = service::LocalClock(rules->config.time_zone, *offset, *speed);
   }
 
   const auto state_path = option("--state", beside(config_path, rules->config.state_db).string());

@@ -278,7 +278,8 @@ void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
   std::optional<std::time_t> wake_at;
   if (next) wake_at = m_clock.instant(*next);
   // A failed delivery comes back at its own time; a failure of the store, after retry_delay.
-  // (Retry times are system-clock instants; the test clock's offset applies to both.)
+  // (Retry times are instants of the service's clock, like the notifications: the test
+  // clock's offset and speed apply to both.)
   std::optional<std::time_t> retry_at;
   if (m_next_retry) retry_at = *m_next_retry;
   if (retry) retry_at = std::min(retry_at.value_or(LLONG_MAX), m_clock.now() + m_options.retry_delay.count());
@@ -292,13 +293,15 @@ void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
   }
   spdlog::info("event=sleep next=\"{}\" in={}s retry={} queue={}", next_text,
                *wake_at - m_clock.now(), retrying, m_queue);
-  m_timer.expires_at(std::chrono::system_clock::from_time_t(*wake_at - m_clock.offset().count()));
+  m_timer.expires_at(m_clock.system_time(*wake_at));
   m_timer.async_wait([this](const boost::system::error_code& error) {
     if (!error) wake();
   });
 }
 
 void Service::wake() {
+  // A timer that had already fired when SIGTERM came is not cancelled: its handler still runs.
+  if (m_stopping) return;
   const std::time_t instant = m_clock.now();
   const LocalTime now = m_clock.local(instant);
   try {
@@ -325,6 +328,7 @@ void Service::on_signal(const boost::system::error_code& error, int signal) {
   }
   spdlog::info("event=stop signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   sd_notify(0, "STOPPING=1");
+  m_stopping = true;
   m_timer.cancel();
   m_watchdog.cancel();
   m_signals.cancel();

@@ -86,6 +86,7 @@ private:
   std::size_t m_queue = 0;
   std::optional<std::time_t> m_next_retry;  // the earliest retry of a failed delivery
   bool m_retry_now = false;                 // after a reload: retry without waiting
+  bool m_stopping = false;                  // after SIGTERM or SIGINT: no more wake-ups
   std::mt19937 m_jitter{std::random_device{}()};
 };
 

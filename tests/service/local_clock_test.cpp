@@ -54,6 +54,40 @@ TEST_CASE("LocalClock: the test offset shifts now() and nothing else", "[clock]"
   CHECK(shifted.instant(at(2027, 1, 7, 9)) == plain.instant(at(2027, 1, 7, 9)));
 }
 
+TEST_CASE("LocalClock: a timer for an instant of the shifted clock waits the same real time",
+          "[clock]") {
+  const LocalClock shifted("Europe/Rome", std::chrono::hours{24});
+  const std::time_t instant = shifted.instant(at(2027, 1, 7, 9));
+  CHECK(shifted.system_time(instant) == std::chrono::system_clock::from_time_t(instant - 24 * 3600));
+}
+
+TEST_CASE("LocalClock: at test speed 3600 an hour of the clock is one real second", "[clock]") {
+  const auto before = std::chrono::system_clock::now();
+  const LocalClock fast("Europe/Rome", std::chrono::hours{24}, 3600);
+  const std::time_t start = fast.now();
+  // Started a day ahead; by now at most a few real seconds (hours of the clock) have passed.
+  CHECK(start - std::time(nullptr) >= 24 * 3600 - 1);
+  CHECK(start - std::time(nullptr) <= 24 * 3600 + 5 * 3600);
+  CHECK(fast.system_time(start) <= std::chrono::system_clock::now());
+  CHECK(fast.system_time(start) >= before - std::chrono::seconds{1});
+  CHECK(fast.system_time(start + 3600) - fast.system_time(start) == std::chrono::milliseconds{1000});
+  CHECK(fast.system_time(start + 365 * 24 * 3600) - fast.system_time(start) == std::chrono::hours{2} +
+                                                                                std::chrono::minutes{26});
+  // Civil time conversions do not depend on the speed.
+  CHECK(fast.instant(at(2027, 1, 7, 9)) == LocalClock("Europe/Rome").instant(at(2027, 1, 7, 9)));
+}
+
+TEST_CASE("LocalClock: at test speed 7 the seconds of the clock are 142 or 143 ms apart", "[clock]") {
+  // A timer fires at or after its time; with speed 7 the conversion rounds up to the millisecond.
+  const LocalClock fast("Europe/Rome", std::chrono::seconds{0}, 7);
+  const std::time_t start = fast.now();
+  for (std::time_t t = start; t < start + 50; ++t) {
+    const auto due = fast.system_time(t);
+    CHECK(due - fast.system_time(t - 1) >= std::chrono::milliseconds{142});
+    CHECK(due - fast.system_time(t - 1) <= std::chrono::milliseconds{143});
+  }
+}
+
 TEST_CASE("parse_local_time and to_text: the outbox's form", "[clock]") {
   CHECK(parse_local_time("2027-01-07T09:00") == at(2027, 1, 7, 9));
   CHECK(to_text(at(2027, 1, 7, 9, 5)) == "2027-01-07T09:05");

@@ -34,12 +34,12 @@ def check(condition, what):
 
 
 class Daemon:
-    def __init__(self, root, now):
+    def __init__(self, root, now, *extra):
         self.root = root
         self.log = open(root / "daemon.log", "ab")
         self.process = subprocess.Popen(
             [DAEMON, "--config", str(root / "rules" / "scadenzario.toml"), "--state",
-             str(root / "state.db"), "--maildir", str(root / "Maildir"), "--test-now", now],
+             str(root / "state.db"), "--maildir", str(root / "Maildir"), "--test-now", now, *extra],
             stdout=self.log, stderr=self.log)
 
     def wait_for_log(self, text, timeout=15):
@@ -387,10 +387,40 @@ def test_retry_backoff_and_dead_letters(root):
     check(daemon.stop() == 0, "final stop: status 0")
 
 
+def test_speed_and_stop_while_busy(root):
+    # --test-speed 3600: the 09:00 reminders, an hour of the clock away, come a real second later.
+    daemon = Daemon(root, "2027-01-07T08:00:00", "--test-speed", "3600")
+    began = time.time()
+    check(daemon.wait_for_log("event=sent", timeout=20), "at test speed 3600, 09:00 comes about a second later")
+    elapsed = time.time() - began
+    check(0.5 <= elapsed <= 10, f"after {elapsed:.1f} s of real time, not an hour")
+    slept = sleeps(root)
+    # Loading the rules takes a moment of real time, which is minutes of this clock.
+    check(slept and 0 < slept[0][1] <= 3600, f"the sleep is under an hour of the clock ({slept[:1]})")
+    check(daemon.stop() == 0, "test-speed run: SIGTERM gives status 0")
+    # A year in three seconds: the timer fires again and again, always behind. SIGTERM must
+    # still stop it, even when a fired timer's handler is already queued (soak test finding).
+    for n in range(5):
+        busy = root / f"busy-{n}"
+        shutil.copytree(root / "rules", busy / "rules")
+        daemon = Daemon(busy, "2027-01-01T00:00:00", "--test-speed", "10000000")
+        check(daemon.wait_for_log("event=enqueued", timeout=30), f"busy run {n}: the service delivers the year")
+        time.sleep(0.1 * n)
+        began = time.time()
+        try:
+            code = daemon.stop()
+        except subprocess.TimeoutExpired:
+            daemon.process.kill()
+            daemon.process.wait()
+            code = None
+        check(code == 0, f"busy run {n}: SIGTERM stops it with status 0 in {time.time() - began:.1f} s")
+
+
 with tempfile.TemporaryDirectory() as directory:
     for test in [test_retry_backoff_and_dead_letters, test_delivery_restart_and_clock, test_reload,
                  test_reload_takes_effect, test_corrupt_database, test_cli_writes_during_burst,
-                 test_done_before_delivery, test_daylight_saving_changes, test_wall_clock_set]:
+                 test_done_before_delivery, test_daylight_saving_changes, test_wall_clock_set,
+                 test_speed_and_stop_while_busy]:
         root = Path(directory) / test.__name__
         shutil.copytree(SOURCE / "rules", root / "rules")
         test(root)
