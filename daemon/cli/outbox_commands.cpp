@@ -81,6 +81,7 @@ int run_outbox(CommandContext& context) {
   }
   auto opened = store::Store::open(context.state_path, store::Store::Access::read_write);
   if (!opened) return fail(opened.error());
+  opened->leave_log_on_close();
   const std::string& key = positional[1];
   auto retried = opened->retry(key);
   if (!retried) return fail(retried.error());

@@ -201,6 +201,7 @@ int run_record(CommandContext& context) {
 
   auto opened = store::Store::open(context.state_path, store::Store::Access::read_write);
   if (!opened) return fail(opened.error());
+  opened->leave_log_on_close();
   store::StepChange change = change_for(context, *target, kind);
   const bool force = context.args.has("--force");
   std::vector<std::string> keys = {target->occurrence.key()};

@@ -1,14 +1,29 @@
 #include "core/diagnostic.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <numeric>
+#include <unordered_set>
 #include <utility>
 
 namespace scadenzario {
 
+FileName::FileName(std::string name) {
+  if (name.empty()) return;
+  static std::mutex guard;
+  static std::unordered_set<std::string> names;  // nodes never move: pointers stay valid
+  const std::scoped_lock lock(guard);
+  m_name = &*names.insert(std::move(name)).first;
+}
+
+const std::string& FileName::str() const {
+  static const std::string none;
+  return m_name ? *m_name : none;
+}
+
 std::string SourceLocation::to_string() const {
   if (line == 0) return file;
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  return file.str() + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
 std::string Diagnostic::to_string() const { return where.to_string() + ": " + message; }

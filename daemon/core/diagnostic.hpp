@@ -10,8 +10,28 @@
 
 namespace scadenzario {
 
+// The name of a source file, shared by every location in that file. A large rule set
+// holds millions of locations: a copy of the name in each one was most of its memory.
+// Names are interned for the life of the process: there are as many as files read.
+class FileName {
+public:
+  FileName() = default;
+  FileName(std::string name);  // NOLINT(google-explicit-constructor): a name is a string
+  FileName(std::string_view name) : FileName(std::string(name)) {}  // NOLINT
+  FileName(const char* name) : FileName(std::string(name)) {}       // NOLINT
+
+  const std::string& str() const;
+  operator const std::string&() const { return str(); }  // NOLINT
+  bool empty() const { return str().empty(); }
+
+  friend bool operator==(const FileName& a, std::string_view b) { return a.str() == b; }
+
+private:
+  const std::string* m_name = nullptr;  // interned; null for no name
+};
+
 struct SourceLocation {
-  std::string file;
+  FileName file;
   std::uint32_t line = 0;    // 1-based; 0 when unknown
   std::uint32_t column = 0;  // 1-based; 0 when unknown
 

@@ -144,7 +144,7 @@ private:
     if (act.every == Recurrence::mandate && act.enabled && m_rules.config.mandates.empty()) {
       error(act.every_where, "act \"" + act.id +
                                  "\" has every = \"mandate\" but the configuration has no "
-                                 "[[mandate]] dates (" + m_rules.config.where.file + ")");
+                                 "[[mandate]] dates (" + m_rules.config.where.file.str() + ")");
     }
   }
 

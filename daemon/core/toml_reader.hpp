@@ -23,14 +23,14 @@ public:
   ParseContext(std::string_view file, Diagnostics& errors) : m_file(file), m_errors(errors) {}
 
   SourceLocation at(const toml::source_region& region) const;
-  const std::string& file() const { return m_file; }
+  const FileName& file() const { return m_file; }
   void error(SourceLocation where, std::string message) {
     m_errors.push_back(Diagnostic{std::move(where), std::move(message)});
   }
   std::size_t error_count() const { return m_errors.size(); }
 
 private:
-  std::string m_file;
+  FileName m_file;  // shared by every location of the file
   Diagnostics& m_errors;
 };
 

@@ -1,7 +1,11 @@
 #include "store/audit_chain.hpp"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+// OpenSSL's EVP interface sets up its whole provider framework on the first digest: 4 M
+// instructions, a sixth of a `done` (callgrind). The SHA256_* functions hash the same
+// bytes without it. OpenSSL 3 marks them deprecated but keeps them in every 3.x
+// release; declaring the 1.1.1 API level keeps the compiler quiet about it.
+#define OPENSSL_API_COMPAT 10101
+#include <openssl/sha.h>
 
 #include <array>
 #include <cstdio>
@@ -32,20 +36,17 @@ std::string audit_row_hash(const AuditRow& row) {
         std::string_view(row.forced ? "1" : "0")}) {
     append_field(content, field);
   }
-  // SHA-256 needs no provider configuration; loading openssl.cnf on first use costs
-  // most of a millisecond per command.
-  static const bool k_initialised = OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1;
-  (void)k_initialised;
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(content.data(), content.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256_CTX context;
+  if (SHA256_Init(&context) != 1 || SHA256_Update(&context, content.data(), content.size()) != 1 ||
+      SHA256_Final(digest.data(), &context) != 1) {
     throw std::runtime_error("OpenSSL SHA-256 failed");  // a broken libcrypto: a bug, not input
   }
   std::string hex;
-  hex.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
+  hex.reserve(2 * digest.size());
+  for (const unsigned char byte_value : digest) {
     char byte[3];
-    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+    std::snprintf(byte, sizeof byte, "%02x", byte_value);
     hex += byte;
   }
   return hex;

@@ -318,6 +318,10 @@ Result<Store> Store::open(const fs::path& path, Access access) {
   return store;
 }
 
+void Store::leave_log_on_close() {
+  sqlite3_db_config(m_db.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
 Result<std::vector<StepRecord>> Store::records(std::span<const std::string> occurrences) {
   std::vector<StepRecord> result;
   if (m_version == 0) return result;  // an empty file: nothing recorded yet

@@ -80,6 +80,19 @@ TEST_CASE("parse_rule_file: every field of an act, step and deadline", "[rules]"
   CHECK(act.steps[0].actor_where.to_string() == "f.toml:22:11");
 }
 
+TEST_CASE("parse_rule_file: every location of a file shares one copy of its name", "[rules]") {
+  Diagnostics errors;
+  const RuleFile file = parse_rule_file(k_act, "rules.d/20-performance.toml", errors);
+  REQUIRE(errors.empty());
+  const Act& act = file.acts.at(0);
+  CHECK(act.where.file == "rules.d/20-performance.toml");
+  CHECK(act.steps.at(2).offset_where.file == "rules.d/20-performance.toml");
+  CHECK(&act.where.file.str() == &act.steps.at(2).offset_where.file.str());
+  CHECK(&act.where.file.str() == &act.after.at(1).where.file.str());
+  CHECK(SourceLocation{}.file.empty());
+  CHECK(SourceLocation{}.to_string().empty());
+}
+
 TEST_CASE("step_id_from_action: lower case, spaces as dashes", "[rules]") {
   CHECK(step_id_from_action("DEFINISCE E APPROVA") == "definisce-e-approva");
   CHECK(step_id_from_action("VALIDA") == "valida");

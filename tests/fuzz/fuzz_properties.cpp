@@ -62,7 +62,7 @@ std::optional<std::string> check_diagnostics(const Diagnostics& errors, std::str
   for (const Diagnostic& error : errors) {
     if (error.message.empty()) return "empty diagnostic: " + error.where.to_string();
     if (error.where.file != k_file) {
-      if (other_files.contains(error.where.file)) continue;
+      if (other_files.contains(error.where.file.str())) continue;
       return "diagnostic names an unknown file: " + error.to_string();
     }
     if (error.where.line > line_count(text)) {
