@@ -1,5 +1,7 @@
 #include "cli/plan_output.hpp"
 
+#include "core/display_width.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,15 +11,6 @@
 namespace scadenzario::cli {
 
 namespace {
-
-// Display width of UTF-8 text: code points, not bytes ("attività" is 8 wide).
-std::size_t display_width(std::string_view text) {
-  std::size_t width = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0u) != 0x80u) ++width;
-  }
-  return width;
-}
 
 std::string pad(std::string_view text, std::size_t width) {
   std::string padded(text);

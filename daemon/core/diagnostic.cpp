@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <ostream>
 #include <numeric>
 #include <unordered_set>
 #include <utility>
@@ -10,8 +11,10 @@ namespace scadenzario {
 
 FileName::FileName(std::string name) {
   if (name.empty()) return;
-  static std::mutex guard;
-  static std::unordered_set<std::string> names;  // nodes never move: pointers stay valid
+  // Never destroyed, so a name stays valid even in other statics' destructors; nodes of
+  // the set never move, so the pointers stay valid as it grows.
+  static auto& guard = *new std::mutex;
+  static auto& names = *new std::unordered_set<std::string>;
   const std::scoped_lock lock(guard);
   m_name = &*names.insert(std::move(name)).first;
 }
@@ -20,6 +23,8 @@ const std::string& FileName::str() const {
   static const std::string none;
   return m_name ? *m_name : none;
 }
+
+std::ostream& operator<<(std::ostream& out, const FileName& name) { return out << name.str(); }
 
 std::string SourceLocation::to_string() const {
   if (line == 0) return file;

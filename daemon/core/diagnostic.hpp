@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,7 +12,7 @@
 namespace scadenzario {
 
 // The name of a source file, shared by every location in that file. A large rule set
-// holds millions of locations: a copy of the name in each one was most of its memory.
+// holds millions of locations: a copy of the name in each took a third of its memory.
 // Names are interned for the life of the process: there are as many as files read.
 class FileName {
 public:
@@ -25,6 +26,7 @@ public:
   bool empty() const { return str().empty(); }
 
   friend bool operator==(const FileName& a, std::string_view b) { return a.str() == b; }
+  friend std::ostream& operator<<(std::ostream& out, const FileName& name);  // for test reports
 
 private:
   const std::string* m_name = nullptr;  // interned; null for no name

@@ -1,5 +1,6 @@
 #include "core/message_text.hpp"
 
+#include "core/display_width.hpp"
 #include "core/phase.hpp"
 
 #include <algorithm>
@@ -12,12 +13,6 @@ namespace {
 constexpr std::size_t k_width = 76;        // columns of a body line
 constexpr std::size_t k_label_width = 16;  // "Base normativa: "
 constexpr std::string_view k_prefix = "[Scadenzario] ";
-
-// Display width of UTF-8 text: code points, not bytes ("attività" is 8 wide).
-std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(std::ranges::count_if(
-      text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
-}
 
 std::size_t current_column(const std::string& out) {
   const auto newline = out.rfind('\n');

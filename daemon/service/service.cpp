@@ -337,27 +337,34 @@ void Service::on_signal(const boost::system::error_code& error, int signal) {
 
 void Service::reload() {
   sd_notify(0, "RELOADING=1");
-  auto loaded = load_rule_set(m_options.config_path);
-  std::expected<Channels, std::vector<std::string>> channels = std::unexpected(std::vector<std::string>{});
-  if (loaded && m_options.build_channels) channels = m_options.build_channels(loaded->config);
-  if (!loaded) {
-    for (const Diagnostic& error : loaded.error()) spdlog::error("event=reload-rejected {}", error.to_string());
-    spdlog::error("event=reload-rejected errors={}: the previous rules keep running", loaded.error().size());
-  } else if (m_options.build_channels && !channels) {
-    // A secret that cannot be read, say: the whole reload waits until it can.
-    for (const std::string& error : channels.error()) spdlog::error("event=reload-rejected {}", error);
-    spdlog::error("event=reload-rejected errors={}: the previous rules and channels keep running",
-                  channels.error().size());
-  } else {
-    m_rules = *std::move(loaded);
-    if (channels) m_channels = *std::move(channels);
-    spdlog::info("event=reloaded acts={} channels={}", m_rules.acts.size(), m_channels.size());
-  }
+  apply_reload();
   sd_notify(0, "READY=1");
   // The administrator may have fixed what made deliveries fail: try them now.
   m_retry_now = true;
   m_timer.cancel();
   wake();
+}
+
+void Service::apply_reload() {
+  auto loaded = load_rule_set(m_options.config_path);
+  if (!loaded) {
+    for (const Diagnostic& error : loaded.error()) spdlog::error("event=reload-rejected {}", error.to_string());
+    spdlog::error("event=reload-rejected errors={}: the previous rules keep running", loaded.error().size());
+    return;
+  }
+  if (m_options.build_channels) {
+    auto channels = m_options.build_channels(loaded->config);
+    if (!channels) {
+      // A secret that cannot be read, say: the whole reload waits until it can.
+      for (const std::string& error : channels.error()) spdlog::error("event=reload-rejected {}", error);
+      spdlog::error("event=reload-rejected errors={}: the previous rules and channels keep running",
+                    channels.error().size());
+      return;
+    }
+    m_channels = *std::move(channels);
+  }
+  m_rules = *std::move(loaded);
+  spdlog::info("event=reloaded acts={} channels={}", m_rules.acts.size(), m_channels.size());
 }
 
 void Service::on_clock_change() {

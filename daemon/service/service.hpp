@@ -69,6 +69,8 @@ private:
   void arm(const Plan& plan, const LocalTime& now, bool retry);
   void on_signal(const boost::system::error_code& error, int signal);
   void reload();
+  // Loads the rules and builds their channels; swaps both in only if both succeed.
+  void apply_reload();
   void on_clock_change();
   void notify_status(const std::string& next) const;
   void arm_watchdog();

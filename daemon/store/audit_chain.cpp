@@ -4,7 +4,9 @@
 // instructions, a sixth of a `done` (callgrind). The SHA256_* functions hash the same
 // bytes without it. OpenSSL 3 marks them deprecated but keeps them in every 3.x
 // release; declaring the 1.1.1 API level keeps the compiler quiet about it.
+#ifndef OPENSSL_API_COMPAT
 #define OPENSSL_API_COMPAT 10101
+#endif
 #include <openssl/sha.h>
 
 #include <array>

@@ -1,5 +1,6 @@
 // Messages: who receives which notifications, grouped how, under which subject, with
 // which Italian text; and ids that stay the same when a message is retried.
+#include "core/display_width.hpp"
 #include "core/message.hpp"
 #include "core/message_text.hpp"
 #include "sample_rules.hpp"
@@ -92,9 +93,12 @@ std::size_t position(const std::string& body, std::string_view text) {
   return found;
 }
 
-std::size_t display_width(std::string_view line) {
-  return static_cast<std::size_t>(std::ranges::count_if(
-      line, [](char c) { return (static_cast<unsigned char>(c) & 0xC0u) != 0x80u; }));
+TEST_CASE("display_width: one column per code point, not per byte", "[message]") {
+  CHECK(display_width("") == 0);
+  CHECK(display_width("Giunta") == 6);
+  CHECK(display_width("attività") == 8);             // 9 bytes
+  CHECK(display_width("è già così") == 10);          // 13 bytes
+  CHECK(display_width("\xe2\x82\xac 12") == 4);     // the euro sign: 3 bytes
 }
 
 TEST_CASE("compose_messages: a reminder goes to the step's role, the subject says act, action, "

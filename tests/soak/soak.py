@@ -191,12 +191,14 @@ class SmtpServer:
         self.port = port
         self.controller = None
         self.stops = []  # monotonic times
+        self.starts = []  # monotonic times
 
     def start(self):
         for _ in range(100):  # the port may linger a moment after a stop
             try:
                 self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
                 self.controller.start()
+                self.starts.append(time.monotonic())
                 return
             except (OSError, RuntimeError):
                 self.controller = None
@@ -233,6 +235,7 @@ class Body:
         self.started_at = None      # monotonic time of the clock's origin
         self.sim_at_start = None    # the simulated time then
         self.kills = []             # monotonic times
+        self.starts = []            # monotonic times
         self.done = []              # (monotonic time, occurrence, step, member)
         self.done_at_sim = []       # a day after the simulated time of each record
         self.reloads = collections.Counter()
@@ -280,6 +283,7 @@ timeout_seconds = 30
         self.ready_before = self.log_count("event=ready") if (self.dir / "daemon.log").exists() else 0
         log = open(self.dir / "daemon.log", "ab")
         self.started_at, self.sim_at_start = time.monotonic(), sim
+        self.starts.append(self.started_at)
         self.process = subprocess.Popen(
             [str(Path(self.args.build) / "daemon" / "scadenzariod"), "--config", self.config,
              "--state", self.state, "--test-now", local_text(sim), "--test-speed", str(speed)],
@@ -486,29 +490,39 @@ def first_run(body):
     return found.group(1) if found else None
 
 
-def explanation(first, second, kills, stops, acknowledged):
-    """Why a message may have arrived twice: its service was killed, or the SMTP server
-    stopped, while the first copy was in flight (sent, its reply not yet read).
+def explanation(first, second, body, smtp, channel, acknowledged):
+    """Why a message (same id) may have arrived twice: its service was killed, or the
+    SMTP server stopped, while the first copy was in flight (sent, its reply not read).
+    `first` and `second` are the times the receivers recorded the two copies.
 
     The receivers live in this one Python process and record a message when they have
-    read it whole, which can be after the sender died: the kernel delivers what a killed
-    process had written. In the 60-body soak that lag reached 132 ms. So a kill up to
-    RECEIVER_LAG before the first copy was recorded also counts, but only if the service
-    logged the message as sent at most once (`acknowledged`): the killed process never
-    learnt that its copy arrived, and the next one sent it again."""
+    read it whole, which can be after the sender died: the kernel still delivers what a
+    killed process had written. In the 60-body soak that lag reached 132 ms. So a kill up
+    to RECEIVER_LAG before the first copy was recorded also counts, if the first copy
+    can only have come from the killed process (it was recorded before the service was
+    started again) and the service logged the message as sent at most once: the killed
+    process never learnt that its copy arrived, and the next one sent it again. The same
+    holds for an SMTP server stop: the stopped server may finish reading a message."""
+    kills = body.kills
+    stops = smtp.stops if channel == "mail" else []
     if any(first <= k <= second for k in kills):
         return "a SIGKILL"
     if any(first <= s <= second for s in stops):
         return "an SMTP server stop"
-    if acknowledged <= 1:
-        if any(first - RECEIVER_LAG <= k < first for k in kills):
-            return "a SIGKILL (recorded by the receiver after the kill)"
-        if any(first - RECEIVER_LAG <= s < first for s in stops):
-            return "an SMTP server stop (recorded by the receiver after the stop)"
+    if acknowledged > 1:
+        return None
+
+    def before_restart(fault, restarts):
+        return fault <= first < min((r for r in restarts if r > fault), default=float("inf"))
+
+    if any(first - RECEIVER_LAG <= k and before_restart(k, body.starts) for k in kills):
+        return "a SIGKILL (read by the receiver after the kill)"
+    if any(first - RECEIVER_LAG <= s and before_restart(s, smtp.starts) for s in stops):
+        return "an SMTP server stop (read by the server as it stopped)"
     return None
 
 
-def check_body(body, last_run, receivers, smtp_stops, report):
+def check_body(body, last_run, receivers, smtp, report):
     c = report.counts
     rows = db_rows(body, "SELECT key, channel, status FROM outbox")
     status = {(k, ch): s for k, ch, s in rows}
@@ -536,9 +550,10 @@ def check_body(body, last_run, receivers, smtp_stops, report):
     for (k, channel), times in arrivals.items():
         if len(times) > 1:
             c["duplicates"] += len(times) - 1
-            stops = smtp_stops if channel == "mail" else []
-            for (a, message), (b, _) in zip(times, times[1:]):
-                why = explanation(a, b, body.kills, stops, acknowledged[(channel, message)])
+            for (a, message), (b, again) in zip(times, times[1:]):
+                why = None
+                if message == again:  # a copy regrouped into another message is no retry
+                    why = explanation(a, b, body, smtp, channel, acknowledged[(channel, message)])
                 c[f"duplicates, in flight at {why}" if why else "DUPLICATES UNEXPLAINED"] += 1
                 report.check(why is not None, f"ente-{body.n:02d}: {k} on {channel} arrived twice with no crash between")
 
@@ -578,7 +593,7 @@ def check_body(body, last_run, receivers, smtp_stops, report):
         c["done steps still recorded" if kept else "DONE STEPS LOST"] += 1
         report.check(kept, f"ente-{body.n:02d}: {occurrence} {step} {member} is no longer recorded")
         prefix = f"{occurrence}/{step}/{member}/"
-        late = [(k, ch) for (k, ch), times in arrivals.items() if k.startswith(prefix) and max(times) > t + GRACE]
+        late = [(k, ch) for (k, ch), times in arrivals.items() if k.startswith(prefix) and max(at for at, _ in times) > t + GRACE]
         c["messages for done steps after recording"] += len(late)
         report.check(not late, f"ente-{body.n:02d}: {late[:3]} arrived after {prefix} was recorded")
 
@@ -618,9 +633,20 @@ def main():
     last = drain(bodies, receivers)
     smtp.stop()
     hooks.shutdown()
+    if args.keep:  # what arrived, for a post-mortem: real time, body, channel, message id, keys
+        with open(work / "arrivals.jsonl", "w", encoding="utf-8") as out:
+            for n, messages in sorted(receivers.messages.items()):
+                for t, channel, keys, message_id in messages:
+                    out.write(json.dumps({"t": round(t - began, 3), "body": n, "channel": channel,
+                                          "id": message_id, "keys": keys}) + "\n")
+        with open(work / "faults.json", "w", encoding="utf-8") as out:
+            json.dump({"smtp_stops": [round(t - began, 3) for t in smtp.stops],
+                       "smtp_starts": [round(t - began, 3) for t in smtp.starts],
+                       "kills": {b.n: [round(t - began, 3) for t in b.kills] for b in bodies},
+                       "starts": {b.n: [round(t - began, 3) for t in b.starts] for b in bodies}}, out)
     report = Report()
     for b in bodies:
-        check_body(b, last[b.n], receivers, smtp.stops, report)
+        check_body(b, last[b.n], receivers, smtp, report)
     report.check(receivers.bad_signatures == 0, f"{receivers.bad_signatures} webhook signatures did not verify")
     report.check(receivers.unknown == 0, f"{receivers.unknown} messages from no known body")
     report.check(faults["UNEXPECTED EXIT"] == 0, "a service exited unexpectedly")
@@ -634,15 +660,6 @@ def main():
     for name, value in sorted(report.counts.items()):
         print(f"  count  {name:58} {value}")
     print(f"{len(report.failures)} failures")
-    if args.keep:  # what arrived, for a post-mortem: real time, body, channel, message id, keys
-        with open(work / "arrivals.jsonl", "w", encoding="utf-8") as out:
-            for n, messages in sorted(receivers.messages.items()):
-                for t, channel, keys, message_id in messages:
-                    out.write(json.dumps({"t": round(t - began, 3), "body": n, "channel": channel,
-                                          "id": message_id, "keys": keys}) + "\n")
-        with open(work / "faults.json", "w", encoding="utf-8") as out:
-            json.dump({"smtp_stops": [round(t - began, 3) for t in smtp.stops],
-                       "kills": {b.n: [round(t - began, 3) for t in b.kills] for b in bodies}}, out)
     if not args.keep and not report.failures:
         shutil.rmtree(work)
     return 1 if report.failures else 0
