@@ -38,7 +38,8 @@ a step recorded as done gets nothing more. So, for each body, the script asserts
      every channel (mail and the webhook), and the receivers got them;
   3. the receivers got every key the outbox says sent, and none twice, except a message
      in flight when its service was killed (or the SMTP server stopped): that is the one
-     duplicate at-least-once delivery allows;
+     duplicate at-least-once delivery allows (explanation() says how "in flight" is told
+     from the receivers' clock);
   4. every step recorded with `done` is still recorded at the end; no notification for it
      entered the outbox planned after the record (a simulated day of margin for the
      script's clock against the service's) and no message for it arrived after the
@@ -51,6 +52,11 @@ both cores); run it by hand on a built tree, with Debian's python3 (python3-aios
 
   /usr/bin/python3 tests/soak/soak.py [--build build] [--bodies 60] [--days 365] [--duration 600]
                      [--seed 7] [--start 2027-01-01T00:00:00] [--keep DIR]
+
+With --keep, DIR also gets arrivals.jsonl (every message received: time, body, channel,
+message id, keys) and faults.json (the times of kills, restarts and SMTP stops), for a
+post-mortem. The soak needs the machine to itself: services starved of CPU fall behind
+their simulated clock, and retries then reach the 72-hour limit (dead letters).
 """
 import argparse
 import base64
