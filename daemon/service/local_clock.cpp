@@ -16,9 +16,14 @@ std::int64_t milliseconds_of(std::chrono::system_clock::time_point time) {
   return std::chrono::duration_cast<Milliseconds>(time.time_since_epoch()).count();
 }
 
+// Whole seconds, rounded down also before 1970.
+std::time_t floor_seconds(std::int64_t milliseconds) {
+  return static_cast<std::time_t>(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000);
+}
+
 }  // namespace
 
-LocalClock::LocalClock(const std::string& time_zone, std::chrono::seconds offset, std::int64_t speed)
+LocalClock::LocalClock(const std::string& time_zone, Milliseconds offset, std::int64_t speed)
     : m_offset(offset), m_speed(std::max<std::int64_t>(speed, 1)),
       m_origin(std::chrono::floor<Milliseconds>(std::chrono::system_clock::now())) {
   setenv("TZ", (":" + time_zone).c_str(), 1);
@@ -26,16 +31,16 @@ LocalClock::LocalClock(const std::string& time_zone, std::chrono::seconds offset
 }
 
 std::time_t LocalClock::now() const {
-  if (m_speed == 1) return std::time(nullptr) + m_offset.count();
+  if (m_speed == 1 && m_offset == Milliseconds{0}) return std::time(nullptr);
   // From the origin, shifted by the offset, the clock runs m_speed milliseconds per real one.
   const std::int64_t elapsed = milliseconds_of(std::chrono::system_clock::now()) - milliseconds_of(m_origin);
-  return (milliseconds_of(m_origin) + m_offset.count() * 1000 + elapsed * m_speed) / 1000;
+  return floor_seconds(milliseconds_of(m_origin) + m_offset.count() + elapsed * m_speed);
 }
 
 std::chrono::system_clock::time_point LocalClock::system_time(std::time_t instant) const {
-  if (m_speed == 1) return std::chrono::system_clock::from_time_t(instant - m_offset.count());
+  if (m_speed == 1 && m_offset == Milliseconds{0}) return std::chrono::system_clock::from_time_t(instant);
   // Rounded up, so that now() has reached `instant` when a timer set to this time fires.
-  const std::int64_t ahead = instant * std::int64_t{1000} - milliseconds_of(m_origin) - m_offset.count() * 1000;
+  const std::int64_t ahead = instant * std::int64_t{1000} - milliseconds_of(m_origin) - m_offset.count();
   const std::int64_t real = ahead >= 0 ? (ahead + m_speed - 1) / m_speed : ahead / m_speed;
   return m_origin + Milliseconds{real};
 }

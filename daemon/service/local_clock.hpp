@@ -19,8 +19,9 @@ class LocalClock {
 public:
   // Selects `time_zone` (checked to exist by the rule loader) for this process. TEST
   // ONLY: `offset` shifts the clock; with `speed` N > 1 it then advances N seconds per
-  // real second from the moment of construction.
-  explicit LocalClock(const std::string& time_zone, std::chrono::seconds offset = {},
+  // real second from the moment of construction. The offset is in milliseconds so that a
+  // test clock reads exactly the instant the test asked for, not up to a second later.
+  explicit LocalClock(const std::string& time_zone, std::chrono::milliseconds offset = {},
                       std::int64_t speed = 1);
 
   // The current instant, shifted (and sped up) by the test settings.
@@ -37,7 +38,7 @@ public:
   std::time_t instant(const LocalTime& time) const;
 
 private:
-  std::chrono::seconds m_offset;
+  std::chrono::milliseconds m_offset;
   std::int64_t m_speed;
   std::chrono::system_clock::time_point m_origin;  // to the millisecond: when the speed-up began
 };

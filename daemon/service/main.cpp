@@ -83,12 +83,13 @@ std::filesystem::path beside(const std::string& config_path, const std::string& 
   return p.is_absolute() ? p : std::filesystem::path(config_path).parent_path() / p;
 }
 
-// The test clock's offset: the seconds from now to `text` read as local time.
-std::optional<std::chrono::seconds> test_offset(const std::string& text, const service::LocalClock& clock) {
+// The test clock's offset: the milliseconds from now to `text` read as local time.
+std::optional<std::chrono::milliseconds> test_offset(const std::string& text, const service::LocalClock& clock) {
   const auto local = service::parse_local_time(text);
   if (!local) return std::nullopt;
   const int seconds = text.size() >= 19 ? std::atoi(text.substr(17, 2).c_str()) : 0;
-  return std::chrono::seconds{clock.instant(*local) + seconds - std::time(nullptr)};
+  const auto target = std::chrono::system_clock::from_time_t(clock.instant(*local) + seconds);
+  return std::chrono::floor<std::chrono::milliseconds>(target - std::chrono::system_clock::now());
 }
 
 // The test clock's speed: simulated seconds per real second.
@@ -125,13 +126,13 @@ int run(int argc, char** argv) {
   service::LocalClock clock(rules->config.time_zone);
   if (options->contains("--test-now") || options->contains("--test-speed")) {
     const auto offset = options->contains("--test-now") ? test_offset(options->at("--test-now"), clock)
-                                                        : std::optional{std::chrono::seconds{0}};
+                                                        : std::optional{std::chrono::milliseconds{0}};
     const auto speed = test_speed(option("--test-speed", "1"));
     if (!offset || !speed) {
       spdlog::critical("--test-now: expected AAAA-MM-GGTHH:MM:SS; --test-speed: 1..{}", k_max_test_speed);
       return k_exit_invalid;
     }
-    spdlog::warn("event=test-clock offset={}s speed={}: test use only", offset->count(), *speed);
+    spdlog::warn("event=test-clock offset={}ms speed={}: test use only", offset->count(), *speed);
     clock = service::LocalClock(rules->config.time_zone, *offset, *speed);
   }
 

@@ -61,6 +61,17 @@ TEST_CASE("LocalClock: a timer for an instant of the shifted clock waits the sam
   CHECK(shifted.system_time(instant) == std::chrono::system_clock::from_time_t(instant - 24 * 3600));
 }
 
+TEST_CASE("LocalClock: a test offset keeps its milliseconds", "[clock]") {
+  // --test-now 08:59:55 must read 08:59:55 at once, not up to a second later.
+  const LocalClock shifted("Europe/Rome", std::chrono::milliseconds{1500});
+  const std::time_t instant = shifted.instant(at(2027, 1, 7, 9));
+  CHECK(shifted.system_time(instant) ==
+        std::chrono::system_clock::from_time_t(instant) - std::chrono::milliseconds{1500});
+  const LocalClock behind("Europe/Rome", std::chrono::milliseconds{-1500});
+  CHECK(behind.system_time(instant) ==
+        std::chrono::system_clock::from_time_t(instant) + std::chrono::milliseconds{1500});
+}
+
 TEST_CASE("LocalClock: at test speed 3600 an hour of the clock is one real second", "[clock]") {
   const auto before = std::chrono::system_clock::now();
   const LocalClock fast("Europe/Rome", std::chrono::hours{24}, 3600);
