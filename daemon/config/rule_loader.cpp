@@ -5,10 +5,13 @@
 #include "core/rule_validator.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <fstream>
+#include <thread>
 
 namespace scadenzario {
 
@@ -61,13 +64,70 @@ void check_time_zone(const Config& config, Diagnostics& errors) {
                                                 "\": expected an IANA name such as \"Europe/Rome\""});
 }
 
-void load_rule_file(const fs::path& path, RuleSet& rules, Diagnostics& errors) {
+// One rule file, read and parsed, before it joins the set.
+struct ParsedFile {
+  RuleFile rules;
+  Diagnostics errors;
+};
+
+ParsedFile parse_file(const fs::path& path) {
+  ParsedFile parsed;
   auto text = read_file(path);
   if (!text) {
-    errors.push_back(std::move(text.error()));
-    return;
+    parsed.errors.push_back(std::move(text.error()));
+    return parsed;
   }
-  merge(rules, parse_rule_file(*text, path.string(), errors));
+  parsed.rules = parse_rule_file(*text, path.string(), parsed.errors);
+  return parsed;
+}
+
+// A hand-written set has a dozen files and is parsed on this thread; a large one (a
+// body per file, thousands of files) is parsed on every core, since parsing TOML is
+// most of its start-up. Either way the files join the set in the order of `files`, so
+// the result and its diagnostics do not depend on the threads.
+constexpr std::size_t k_files_per_thread = 64;
+
+std::vector<ParsedFile> parse_files(const std::vector<fs::path>& files) {
+  std::vector<ParsedFile> parsed(files.size());
+  const std::size_t threads =
+      std::clamp<std::size_t>(files.size() / k_files_per_thread, 1, std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> failures(threads);
+  auto work = [&](std::size_t worker) {
+    try {
+      for (std::size_t i = next++; i < files.size(); i = next++) parsed[i] = parse_file(files[i]);
+    } catch (...) {
+      failures[worker] = std::current_exception();  // e.g. bad_alloc: rethrown on the caller's thread
+      next = files.size();
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t worker = 1; worker < threads; ++worker) helpers.emplace_back(work, worker);
+    work(0);
+  }  // joins the helpers
+  for (const std::exception_ptr& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  return parsed;
+}
+
+void merge_files(std::vector<ParsedFile> parsed, RuleSet& rules, Diagnostics& errors) {
+  std::size_t acts = rules.acts.size();
+  for (const ParsedFile& file : parsed) acts += file.rules.acts.size();
+  if (acts > rules.acts.capacity()) {
+    // Geometric, as push_back would grow it, but once per batch of files.
+    rules.acts.reserve(std::max(acts, 2 * rules.acts.capacity()));
+    rules.act_index.reserve(rules.acts.capacity());
+  }
+  for (ParsedFile& file : parsed) {
+    std::ranges::move(file.errors, std::back_inserter(errors));
+    merge(rules, std::move(file.rules));
+  }
+}
+
+void load_rule_file(const fs::path& path, RuleSet& rules, Diagnostics& errors) {
+  merge_files(parse_files({path}), rules, errors);
 }
 
 }  // namespace
@@ -112,7 +172,13 @@ void load_rules_dir(const fs::path& dir, const SourceLocation& named_at, RuleSet
   if (files->empty()) {
     errors.push_back({{dir.string()}, "no rule files (*.toml) in the rules directory"});
   }
-  for (const fs::path& file : *files) load_rule_file(file, rules, errors);
+  // In batches, so that only one batch of parsed files waits to be merged at a time.
+  constexpr std::size_t k_batch = 16 * k_files_per_thread;
+  for (std::size_t first = 0; first < files->size(); first += k_batch) {
+    const std::vector<fs::path> batch(files->begin() + static_cast<std::ptrdiff_t>(first),
+                                      files->begin() + static_cast<std::ptrdiff_t>(std::min(first + k_batch, files->size())));
+    merge_files(parse_files(batch), rules, errors);
+  }
 }
 
 void load_actors_file(const fs::path& path, const SourceLocation& named_at, RuleSet& rules,

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <climits>
 #include <map>
+#include <unordered_map>
 
 namespace scadenzario::service {
 
@@ -38,7 +39,7 @@ struct Service::Plan {
   std::vector<Occurrence> occurrences;
   std::vector<std::vector<Occurrence>> prerequisites;
   StepStates states;
-  std::map<std::string, std::size_t> index;  // occurrence key -> position
+  std::unordered_map<std::string, std::size_t> index;  // occurrence key -> position
   std::vector<std::string> keys;             // of the occurrences and their prerequisites
 
   PlannerInput input(const RuleSet& rules) const {
@@ -69,6 +70,9 @@ Service::Plan Service::build_plan(const LocalTime& now) {
   plan.occurrences = expand_schedule(m_rules, plan.calendar, add_days(now.date, -k_plan_window_days),
                                      add_days(now.date, k_plan_window_days));
   std::vector<std::string> keys;
+  keys.reserve(2 * plan.occurrences.size());
+  plan.index.reserve(plan.occurrences.size());
+  plan.prerequisites.reserve(plan.occurrences.size());
   for (std::size_t i = 0; i < plan.occurrences.size(); ++i) {
     keys.push_back(plan.occurrences[i].key());
     plan.index.emplace(keys.back(), i);
