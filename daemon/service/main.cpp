@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -118,11 +119,15 @@ int run(int argc, char** argv) {
   const std::string config_path =
       option("--config", env_config && *env_config ? env_config : "/etc/scadenzario/scadenzario.toml");
 
+  const auto loading = std::chrono::steady_clock::now();
   auto rules = load_rule_set(config_path);
   if (!rules) {
     for (const Diagnostic& error : rules.error()) spdlog::critical("{}", error.to_string());
     return k_exit_invalid;
   }
+  // A large rule set takes seconds to read: say how long, so that a slow start is explained.
+  spdlog::info("event=rules-loaded acts={} in={}ms", rules->acts.size(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - loading).count());
   service::LocalClock clock(rules->config.time_zone);
   if (options->contains("--test-now") || options->contains("--test-speed")) {
     const auto offset = options->contains("--test-now") ? test_offset(options->at("--test-now"), clock)

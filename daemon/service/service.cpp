@@ -9,6 +9,7 @@
 #include <systemd/sd-daemon.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <map>
 #include <unordered_map>
@@ -59,10 +60,12 @@ void Service::start() {
   if (!m_clock_watch.start()) {
     spdlog::warn("event=no-clock-watch: a change of the system clock is noticed at the next wake-up");
   }
+  const auto planning = std::chrono::steady_clock::now();
   wake();
   sd_notify(0, "READY=1");
-  spdlog::info("event=ready rules={} acts={} state={}", m_options.config_path.string(),
-               m_rules.acts.size(), m_store.path().string());
+  spdlog::info("event=ready rules={} acts={} state={} first_wake={}ms", m_options.config_path.string(),
+               m_rules.acts.size(), m_store.path().string(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - planning).count());
 }
 
 Service::Plan Service::build_plan(const LocalTime& now) {
