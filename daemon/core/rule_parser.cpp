@@ -370,7 +370,9 @@ RuleFile parse_rule_file(std::string_view text, std::string_view file, Diagnosti
   for (const toml::table* table : reader.tables("person", Need::optional)) {
     if (auto person = parse_person(*table, context)) result.people.push_back(std::move(*person));
   }
-  for (const toml::table* table : reader.tables("act", Need::optional)) {
+  const auto act_tables = reader.tables("act", Need::optional);
+  result.acts.reserve(act_tables.size());
+  for (const toml::table* table : act_tables) {
     if (auto act = parse_act(*table, context)) result.acts.push_back(std::move(*act));
   }
   return result;
