@@ -125,10 +125,11 @@ int run(int argc, char** argv) {
     for (const Diagnostic& error : rules.error()) spdlog::critical("{}", error.to_string());
     return k_exit_invalid;
   }
+  const auto loaded_in =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - loading);
+  service::LocalClock clock(rules->config.time_zone);  // from here the log is in the body's time zone
   // A large rule set takes seconds to read: say how long, so that a slow start is explained.
-  spdlog::info("event=rules-loaded acts={} in={}ms", rules->acts.size(),
-               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - loading).count());
-  service::LocalClock clock(rules->config.time_zone);
+  spdlog::info("event=rules-loaded acts={} in={}ms", rules->acts.size(), loaded_in.count());
   if (options->contains("--test-now") || options->contains("--test-speed")) {
     const auto offset = options->contains("--test-now") ? test_offset(options->at("--test-now"), clock)
                                                         : std::optional{std::chrono::milliseconds{0}};
