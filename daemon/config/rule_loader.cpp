@@ -8,10 +8,12 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
 #include <fstream>
+#include <system_error>
 #include <thread>
+
+#include <sched.h>
 
 namespace scadenzario {
 
@@ -21,7 +23,8 @@ namespace fs = std::filesystem;
 
 // Rule files are written by hand: the whole default rule set is 47 KB, its largest file
 // 11 KB. Parsing takes about 40 times a file's size in memory (measured: 16 MiB of
-// `a = [1, 1, ...]` took 600 MB), so the limit keeps a reload within tens of MB.
+// `a = [1, 1, ...]` took 600 MB), so the limit keeps a reload within tens of MB per
+// parsing thread.
 constexpr std::uintmax_t k_max_file_bytes = 1024u * 1024u;
 
 std::expected<std::string, Diagnostic> read_file(const fs::path& path) {
@@ -35,7 +38,9 @@ std::expected<std::string, Diagnostic> read_file(const fs::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return std::unexpected(Diagnostic{where, std::string("cannot read file: ") + std::strerror(errno)});
+    // error_code, not strerror: files are read on several threads at once.
+    return std::unexpected(
+        Diagnostic{where, "cannot read file: " + std::error_code(errno, std::generic_category()).message()});
   }
   // At most the size checked above, even if the file grows meanwhile.
   std::string text(static_cast<std::size_t>(size), '\0');
@@ -87,10 +92,19 @@ ParsedFile parse_file(const fs::path& path) {
 // the result and its diagnostics do not depend on the threads.
 constexpr std::size_t k_files_per_thread = 64;
 
+// The cores this process may run on (its affinity mask), not every core of the machine.
+std::size_t usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+    return static_cast<std::size_t>(CPU_COUNT(&set));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 std::vector<ParsedFile> parse_files(const std::vector<fs::path>& files) {
   std::vector<ParsedFile> parsed(files.size());
-  const std::size_t threads =
-      std::clamp<std::size_t>(files.size() / k_files_per_thread, 1, std::max(1u, std::thread::hardware_concurrency()));
+  const std::size_t threads = std::clamp<std::size_t>(files.size() / k_files_per_thread, 1, usable_cores());
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> failures(threads);
   auto work = [&](std::size_t worker) {
@@ -103,7 +117,14 @@ std::vector<ParsedFile> parse_files(const std::vector<fs::path>& files) {
   };
   {
     std::vector<std::jthread> helpers;
-    for (std::size_t worker = 1; worker < threads; ++worker) helpers.emplace_back(work, worker);
+    helpers.reserve(threads - 1);
+    for (std::size_t worker = 1; worker < threads; ++worker) {
+      try {
+        helpers.emplace_back(work, worker);
+      } catch (const std::system_error&) {
+        break;  // no thread to be had (a task limit): the threads there are parse every file
+      }
+    }
     work(0);
   }  // joins the helpers
   for (const std::exception_ptr& failure : failures) {

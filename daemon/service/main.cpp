@@ -90,7 +90,8 @@ std::optional<std::chrono::milliseconds> test_offset(const std::string& text, co
   if (!local) return std::nullopt;
   const int seconds = text.size() >= 19 ? std::atoi(text.substr(17, 2).c_str()) : 0;
   const auto target = std::chrono::system_clock::from_time_t(clock.instant(*local) + seconds);
-  return std::chrono::floor<std::chrono::milliseconds>(target - std::chrono::system_clock::now());
+  // Rounded up: the clock may start a millisecond late, never early.
+  return std::chrono::ceil<std::chrono::milliseconds>(target - std::chrono::system_clock::now());
 }
 
 // The test clock's speed: simulated seconds per real second.

@@ -68,17 +68,18 @@ TEST_CASE("load_rule_set: rule files load in name order, hidden and other files 
   CHECK(rules->acts[0].where.file == (dir.path() / "rules.d/10-a.toml").string());
 }
 
-TEST_CASE("load_rule_set: hundreds of files, parsed side by side, join in name order",
+TEST_CASE("load_rule_set: 1,100 files, parsed side by side, join in name order",
           "[loader]") {
-  // Above 64 files per core the files are parsed on several threads: the acts and the
-  // errors must still come in the files' order, as one thread would give them.
+  // With 64 files or more for each core, the files are parsed on several threads, in
+  // batches of 1,024: the acts and the errors must still come in the files' order, as
+  // one thread would give them. 1,100 files make two batches.
   TempDir dir;
   dir.write("scadenzario.toml", k_config);
-  dir.write("rules.d/000-attori.toml", k_actors);
-  constexpr int k_files = 300;
+  dir.write("rules.d/0000-attori.toml", k_actors);
+  constexpr int k_files = 1100;
   auto name = [](int i) {
     std::string number = std::to_string(i);
-    return std::string(3 - number.size(), '0') + number;
+    return std::string(4 - number.size(), '0') + number;
   };
   for (int i = k_files; i >= 1; --i) dir.write("rules.d/" + name(i) + ".toml", act("atto-" + name(i)));
   auto rules = load_rule_set(dir.path() / "scadenzario.toml");
@@ -89,28 +90,28 @@ TEST_CASE("load_rule_set: hundreds of files, parsed side by side, join in name o
     CHECK(rules->find_act("atto-" + name(i)) == &rules->acts[static_cast<std::size_t>(i - 1)]);
   }
 
-  dir.write("rules.d/250.toml", "x = \n");
-  dir.write("rules.d/150.toml", "[[act]]\nid = 3\n");
+  dir.write("rules.d/" + name(1050) + ".toml", "x = \n");
+  dir.write("rules.d/" + name(150) + ".toml", "[[act]]\nid = 3\n");
   rules = load_rule_set(dir.path() / "scadenzario.toml");
   REQUIRE_FALSE(rules.has_value());
   const auto lines = messages(rules.error());
   REQUIRE(lines.size() >= 3);
-  CHECK(lines[0].starts_with((dir.path() / "rules.d/150.toml").string() + ":"));
-  CHECK(lines.back().starts_with((dir.path() / "rules.d/250.toml").string() + ":1:5: TOML syntax error: "));
+  CHECK(lines[0].starts_with((dir.path() / ("rules.d/" + name(150) + ".toml")).string() + ":"));
+  CHECK(lines.back().starts_with((dir.path() / ("rules.d/" + name(1050) + ".toml")).string() + ":1:5: TOML syntax error: "));
   const auto from_150 = std::ranges::count_if(lines, [&](const std::string& line) {
-    return line.starts_with((dir.path() / "rules.d/150.toml").string() + ":");
+    return line.starts_with((dir.path() / ("rules.d/" + name(150) + ".toml")).string() + ":");
   });
   CHECK(from_150 == static_cast<long>(lines.size()) - 1);
 
   // A duplicate id is reported at the later file, the earlier one being the original.
-  dir.write("rules.d/150.toml", act("atto-150"));
-  dir.write("rules.d/250.toml", act("atto-250"));
-  dir.write("rules.d/290.toml", act("atto-010"));
+  dir.write("rules.d/" + name(150) + ".toml", act("atto-" + name(150)));
+  dir.write("rules.d/" + name(1050) + ".toml", act("atto-" + name(1050)));
+  dir.write("rules.d/" + name(1090) + ".toml", act("atto-" + name(10)));
   rules = load_rule_set(dir.path() / "scadenzario.toml");
   REQUIRE_FALSE(rules.has_value());
   REQUIRE(rules.error().size() == 1);
-  CHECK(rules.error()[0].where.file == (dir.path() / "rules.d/290.toml").string());
-  CHECK(rules.error()[0].message.find("duplicate act id \"atto-010\"") != std::string::npos);
+  CHECK(rules.error()[0].where.file == (dir.path() / ("rules.d/" + name(1090) + ".toml")).string());
+  CHECK(rules.error()[0].message.find("duplicate act id \"atto-" + name(10) + "\"") != std::string::npos);
 }
 
 TEST_CASE("load_rule_set: errors of every file are reported together", "[loader]") {

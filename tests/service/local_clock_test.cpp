@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 namespace scadenzario::service {
 namespace {
 
@@ -70,6 +72,30 @@ TEST_CASE("LocalClock: a test offset keeps its milliseconds", "[clock]") {
   const LocalClock behind("Europe/Rome", std::chrono::milliseconds{-1500});
   CHECK(behind.system_time(instant) ==
         std::chrono::system_clock::from_time_t(instant) + std::chrono::milliseconds{1500});
+  // now() is the system clock plus the offset, rounded down to the second.
+  const auto seconds_at = [](std::chrono::system_clock::time_point time, std::chrono::milliseconds offset) {
+    return std::chrono::floor<std::chrono::seconds>(time + offset).time_since_epoch().count();
+  };
+  for (const std::chrono::milliseconds offset : {std::chrono::milliseconds{1500}, std::chrono::milliseconds{-1500},
+                                                 std::chrono::milliseconds{999}, std::chrono::milliseconds{0}}) {
+    const LocalClock clock("Europe/Rome", offset);
+    const auto before = std::chrono::system_clock::now();
+    const std::time_t now = clock.now();
+    const auto after = std::chrono::system_clock::now();
+    CHECK(now >= seconds_at(before, offset));
+    CHECK(now <= seconds_at(after, offset));
+  }
+}
+
+TEST_CASE("LocalClock: a timer armed for an instant finds now() at that instant", "[clock]") {
+  // The timer waits on the system clock; now() must read the same clock, or a wake-up
+  // would find the instant not yet reached and plan again for nothing.
+  for (const std::chrono::milliseconds offset : {std::chrono::milliseconds{0}, std::chrono::milliseconds{1500}}) {
+    const LocalClock clock("Europe/Rome", offset);
+    const std::time_t next = clock.now() + 1;
+    std::this_thread::sleep_until(clock.system_time(next));
+    CHECK(clock.now() >= next);
+  }
 }
 
 TEST_CASE("LocalClock: at test speed 3600 an hour of the clock is one real second", "[clock]") {
