@@ -122,7 +122,7 @@ std::vector<ParsedFile> parse_files(const std::vector<fs::path>& files) {
       try {
         helpers.emplace_back(work, worker);
       } catch (const std::system_error&) {
-        break;  // no thread to be had (a task limit): the threads there are parse every file
+        break;  // no thread to be had (a task limit): the threads started parse every file
       }
     }
     work(0);
