@@ -240,6 +240,14 @@ bool Service::send(notifiers::Channel& channel, std::string_view channel_name,
                        store::Outcome{.status = "dead", .detail = "no people for the recipient's role", .at = at});
   bool stored = true;
   for (const Message& message : messages) {
+    if (recorded_meanwhile(message)) {
+      // Left pending, and the service wakes up again at once: the next batch skips the
+      // recorded step and sends the rest of the message.
+      spdlog::info("event=deferred channel={} message={} reason=\"a step was recorded during the batch\"",
+                   channel_name, message.id);
+      m_next_retry = std::min(m_next_retry.value_or(instant), instant);
+      continue;
+    }
     const notifiers::DeliveryResult result = channel.deliver(message, instant);
     std::string to;
     for (const Address& a : message.to) to += (to.empty() ? "" : ",") + a.email;
@@ -264,6 +272,23 @@ bool Service::send(notifiers::Channel& channel, std::string_view channel_name,
     stored = stored && finished.has_value();
   }
   return stored;
+}
+
+bool Service::recorded_meanwhile(const Message& message) {
+  std::vector<std::string> occurrences;
+  for (const MessageItem& item : message.items) occurrences.push_back(item.occurrence);
+  std::ranges::sort(occurrences);
+  occurrences.erase(std::unique(occurrences.begin(), occurrences.end()), occurrences.end());
+  auto records = m_store.records(occurrences);
+  if (!records) {
+    // The batch's own reading of the states stands; the failure shows at the next one.
+    spdlog::error("event=store-error {}", records.error().message);
+    return false;
+  }
+  const StepStates states(std::move(*records));
+  return std::ranges::any_of(message.items, [&](const MessageItem& item) {
+    return states.find(item.occurrence, item.step, item.member) != nullptr;
+  });
 }
 
 void Service::announce_dead() {

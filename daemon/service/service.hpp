@@ -63,6 +63,9 @@ private:
             std::time_t instant, std::int64_t attempts,
             std::optional<std::chrono::seconds> retry_after = std::nullopt);
   void announce_dead();
+  // True when a step of `message` was recorded after the batch read the states: a batch
+  // to a slow server can take seconds, and a step done meanwhile must not be reminded.
+  bool recorded_meanwhile(const Message& message);
   bool enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant);
   bool deliver_pending(Plan& plan, std::time_t instant);
   void refresh_states(Plan& plan);

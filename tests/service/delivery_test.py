@@ -14,6 +14,9 @@ has a webhook; the SG's and the dirigente's have none.
 4. On 12/02 ACTS more acts fall due and the server holds one message before its reply:
    the service is killed with SIGKILL while that message is in flight and restarted.
    Everything arrives; the one message in flight is the only one received twice.
+5. On 15/02 ACTS more acts fall due and the server holds the first message of the batch
+   while `scadenzario done` records a step whose message is further on in the same batch:
+   that step's e-mail and webhook are never sent (the outbox says skipped); the rest are.
 
 Usage: delivery_test.py PATH_TO_SCADENZARIOD PATH_TO_SCADENZARIO
 """
@@ -63,19 +66,23 @@ def wait_until(condition, timeout=30):
 
 
 class SmtpHandler:
-    """Keeps every message; holds the reply to DATA of a message whose key starts with `hold`."""
+    """Keeps every message; holds the reply to DATA of a message whose key starts with `hold`
+    until `release` is set (at most 30 s)."""
 
     def __init__(self):
         self.received = []  # (mail_from, rcpt_tos, parsed message)
         self.hold = None
         self.held = threading.Event()
+        self.release = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
         if self.hold and any(k.startswith(self.hold) for k in keys_of(message)):
             self.held.set()
-            await asyncio.sleep(30)  # the client is killed meanwhile
+            deadline = time.time() + 30  # or the client is killed meanwhile
+            while not self.release.is_set() and time.time() < deadline:
+                await asyncio.sleep(0.01)
         return "250 2.0.0 Ok: queued as %d" % len(self.received)
 
 
@@ -173,7 +180,7 @@ due = "02-10"
   actor = "dirigente"
   action = "PREDISPONE"
 ''']
-    for day, prefix in (("02-11", "atto"), ("02-12", "secondo")):
+    for day, prefix in (("02-11", "atto"), ("02-12", "secondo"), ("02-15", "terzo")):
         for i in range(ACTS):
             text.append(f'[[act]]\nid = "{prefix}-{i:02d}"\ntitle = "Atto {prefix} {i:02d}"\nphase = 1\n'
                         f'purpose = "Prova"\nlegal_basis = "Prova"\ndue = "{day}"\n'
@@ -282,6 +289,39 @@ def test_kill_in_flight(root, handler):
     check(daemon.wait(timeout=10) == 0, "SIGTERM: exit status 0")
 
 
+def test_done_during_batch(root, handler):
+    handler.held.clear()
+    handler.release.clear()
+    handler.hold = "terzo-"  # whichever message of 15/02 goes first
+    before, hooks_before = len(handler.received), len(Receiver.requests)
+    daemon = start(root, "2027-02-15T08:59:56")
+    check(handler.held.wait(30), "15/02: the server holds the reply to the first message of the batch")
+    first = {k.split("/")[0] for _, _, m in handler.received[before:] for k in keys_of(m)}
+    recorded = next(f"terzo-{i:02d}" for i in range(ACTS) if f"terzo-{i:02d}" not in first)
+    done = subprocess.run([CLI, "--config", str(root / "scadenzario.toml"), "--state", str(root / "state.db"),
+                           "done", recorded, "approva", "--year", "2027", "--ref", "Delibera n. 9"],
+                          capture_output=True, text=True)
+    check(done.returncode == 0, f"while it is held, `scadenzario done {recorded} approva` records the step "
+                                f"({done.stdout.strip()} {done.stderr.strip()})")
+    handler.hold = None
+    handler.release.set()
+    others = {f"terzo-{i:02d}" for i in range(ACTS)} - {recorded}
+    mailed = lambda: {k.split("/")[0] for _, _, m in handler.received[before:] for k in keys_of(m)}  # noqa: E731
+    posted = lambda: {n["key"].split("/")[0] for _, body, _ in Receiver.requests[hooks_before:]  # noqa: E731
+                      for n in json.loads(body)["data"]["notifications"]}
+    settled = lambda: all(s != "pending" for k, _, s in outbox(root) if k.startswith("terzo-"))  # noqa: E731
+    check(wait_until(lambda: mailed() >= others and posted() >= others and settled(), 60),
+          f"the other {ACTS - 1} steps are reminded by e-mail and webhook")
+    time.sleep(0.5)
+    check(recorded not in mailed() and recorded not in posted(),
+          f"{recorded}, recorded during the batch, gets neither an e-mail nor a webhook")
+    statuses = {c: s for k, c, s in outbox(root) if k.startswith(recorded + "/")}
+    check(statuses == {"mail": "skipped", "webhook:giunta-hook": "skipped"},
+          f"the outbox says skipped for both channels ({statuses})")
+    daemon.send_signal(signal.SIGTERM)
+    check(daemon.wait(timeout=10) == 0, "SIGTERM: exit status 0")
+
+
 def main():
     handler = SmtpHandler()
     smtp_port = free_port()
@@ -296,6 +336,7 @@ def main():
             controller = test_down_then_up(root, handler, smtp_port)
             test_send_test(root, handler)
             test_kill_in_flight(root, handler)
+            test_done_during_batch(root, handler)
         finally:
             if failures:
                 print((root / "daemon.log").read_text(errors="replace")[-4000:])
