@@ -18,7 +18,7 @@ std::int64_t milliseconds_of(std::chrono::system_clock::time_point time) {
 
 // Whole seconds, rounded down also before 1970.
 std::time_t floor_seconds(std::int64_t milliseconds) {
-  return static_cast<std::time_t>(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000);
+  return static_cast<std::time_t>(std::chrono::floor<std::chrono::seconds>(Milliseconds{milliseconds}).count());
 }
 
 }  // namespace
@@ -33,17 +33,13 @@ LocalClock::LocalClock(const std::string& time_zone, Milliseconds offset, std::i
 std::time_t LocalClock::now() const {
   // Read from the clock the timers wait on: time() can lag it by a kernel tick, and a
   // timer set for instant t would then wake up to read t - 1 and plan again for nothing.
-  const std::int64_t real = milliseconds_of(std::chrono::system_clock::now());
-  if (m_speed == 1) return floor_seconds(real + m_offset.count());
-  // From the origin, shifted by the offset, the clock runs m_speed milliseconds per real one.
-  const std::int64_t elapsed = real - milliseconds_of(m_origin);
+  // From the origin, shifted by the offset, the clock runs m_speed milliseconds per real
+  // one (at speed 1 this is the system clock plus the offset).
+  const std::int64_t elapsed = milliseconds_of(std::chrono::system_clock::now()) - milliseconds_of(m_origin);
   return floor_seconds(milliseconds_of(m_origin) + m_offset.count() + elapsed * m_speed);
 }
 
 std::chrono::system_clock::time_point LocalClock::system_time(std::time_t instant) const {
-  if (m_speed == 1) {
-    return std::chrono::system_clock::time_point(Milliseconds{instant * std::int64_t{1000} - m_offset.count()});
-  }
   // Rounded up, so that now() has reached `instant` when a timer set to this time fires.
   const std::int64_t ahead = instant * std::int64_t{1000} - milliseconds_of(m_origin) - m_offset.count();
   const std::int64_t real = ahead >= 0 ? (ahead + m_speed - 1) / m_speed : ahead / m_speed;
