@@ -7,8 +7,6 @@ delivers, restarted, and killed again, until the outbox is empty. Then every key
 be in exactly one message of the Maildir, and the outbox must say sent for all.
 Usage: crash_test.py PATH_TO_SCADENZARIOD [SEED]
 """
-import email
-import email.policy
 import random
 import re
 import signal
@@ -19,37 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from harness import check, finish, plain_text, write_burst_body
+
 DAEMON = sys.argv[1]
 random.seed(int(sys.argv[2]) if len(sys.argv) > 2 else 20270215)
 ACTS = 500
-failures = []
-
-
-def plain_text(raw):
-    """The text/plain alternative of a delivered message ("" when it does not parse)."""
-    body = email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",))
-    return body.get_content() if body else ""
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def write_rules(root):
-    (root / "rules.d").mkdir(parents=True)
-    (root / "scadenzario.toml").write_text(
-        'name = "Camera di prova"\nrules_dir = "rules.d"\n'
-        '[delivery]\ndigest = false\n[reminders]\nlead_days = [0]\n', encoding="utf-8")
-    acts = ['[[actor]]\nid = "giunta"\ntitle = "Giunta"\n\n'
-            '[[person]]\nid = "lgreco"\nname = "Laura Greco"\nemail = "laura.greco@example.it"\n'
-            'roles = ["giunta"]\n']
-    for i in range(ACTS):
-        acts.append(f'[[act]]\nid = "atto-{i:03d}"\ntitle = "Atto {i:03d}"\nphase = 1\n'
-                    f'purpose = "Prova"\nlegal_basis = "Prova"\ndue = "02-15"\n'
-                    f'  [[act.step]]\n  actor = "giunta"\n  action = "APPROVA"\n')
-    (root / "rules.d" / "10-atti.toml").write_text("\n".join(acts), encoding="utf-8")
 
 
 def start(root, now):
@@ -70,7 +42,7 @@ def pending(root):
 
 with tempfile.TemporaryDirectory() as directory:
     root = Path(directory)
-    write_rules(root)
+    write_burst_body(root, ACTS)
     kills = 0
     # The first start is 5 s before 09:00 on Monday 15/02/2027, when all 500 fall due: a
     # first run whose first look at the clock is already at 09:00 takes the 09:00 reminders
@@ -119,5 +91,4 @@ with tempfile.TemporaryDirectory() as directory:
                 and plain_text(p.read_bytes()).rstrip().endswith("Messaggio automatico di scadenzario.")]
     check(len(complete) == len(list((root / "Maildir" / "new").iterdir())),
           "every file in new/ is a whole message (a kill leaves partial files only in tmp/)")
-print(f"{len(failures)} failures")
-sys.exit(1 if failures else 0)
+sys.exit(finish())

@@ -28,7 +28,6 @@ import hashlib
 import hmac
 import http.server
 import json
-import os
 import re
 import signal
 import sqlite3
@@ -43,28 +42,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notifiers"))
 from aiosmtpd.controller import Controller  # noqa: E402
 from tls_fixture import free_port  # noqa: E402
+import harness  # noqa: E402
+from harness import act_table, check, finish, plain_text, wait_until  # noqa: E402
 
 DAEMON, CLI = sys.argv[1], sys.argv[2]
 ACTS = 12
 SECRET = "whsec_" + base64.b64encode(b"segreto del webhook della Giunta").decode()
-failures = []
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-
-
-def wait_until(condition, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 class SmtpHandler:
     """Keeps every message; holds the reply to DATA of a message whose key starts with `hold`
     until `release` is set (at most 30 s)."""
@@ -86,13 +69,8 @@ class SmtpHandler:
         return "250 2.0.0 Ok: queued as %d" % len(self.received)
 
 
-def plain(message):
-    body = message.get_body(("plain",))
-    return body.get_content() if body else ""
-
-
 def keys_of(message):
-    return re.findall(r"Chiave:\s+(\S+)", plain(message))
+    return re.findall(r"Chiave:\s+(\S+)", plain_text(message))
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -182,9 +160,7 @@ due = "02-10"
 ''']
     for day, prefix in (("02-11", "atto"), ("02-12", "secondo"), ("02-15", "terzo")):
         for i in range(ACTS):
-            text.append(f'[[act]]\nid = "{prefix}-{i:02d}"\ntitle = "Atto {prefix} {i:02d}"\nphase = 1\n'
-                        f'purpose = "Prova"\nlegal_basis = "Prova"\ndue = "{day}"\n'
-                        f'  [[act.step]]\n  actor = "giunta"\n  action = "APPROVA"\n')
+            text.append(act_table(f"{prefix}-{i:02d}", f"Atto {prefix} {i:02d}", day))
     (root / "rules.d" / "10-atti.toml").write_text("\n".join(text), encoding="utf-8")
 
 
@@ -338,13 +314,12 @@ def main():
             test_kill_in_flight(root, handler)
             test_done_during_batch(root, handler)
         finally:
-            if failures:
+            if harness.failures:
                 print((root / "daemon.log").read_text(errors="replace")[-4000:])
             if controller:
                 controller.stop()
             hooks.shutdown()
-    print(f"{len(failures)} failures")
-    return 1 if failures else 0
+    return finish()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ Usage: service_test.py PATH_TO_SCADENZARIOD PATH_TO_SCADENZARIO SOURCE_DIR
 import datetime
 import email
 import email.policy
-import os
 import re
 import shutil
 import signal
@@ -23,16 +22,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import harness
+from harness import check, wait_until, write_burst_body
+
 DAEMON, CLI, SOURCE = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-failures = []
-
-
-def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what, flush=True)
-    if not condition:
-        failures.append(what)
-
-
 class Daemon:
     def __init__(self, root, now, *extra):
         self.root = root
@@ -42,15 +35,13 @@ class Daemon:
              str(root / "state.db"), "--maildir", str(root / "Maildir"), "--test-now", now, *extra],
             stdout=self.log, stderr=self.log)
 
+    def logged(self, text):
+        return text in (self.root / "daemon.log").read_text(errors="replace")
+
     def wait_for_log(self, text, timeout=15):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if text in (self.root / "daemon.log").read_text(errors="replace"):
-                return True
-            if self.process.poll() is not None:
-                return False
-            time.sleep(0.05)
-        return False
+        """True once the log has `text`; False at the timeout, or once the process ends without it."""
+        wait_until(lambda: self.logged(text) or self.process.poll() is not None, timeout)
+        return self.logged(text)
 
     def stop(self, signal_number=signal.SIGTERM):
         self.process.send_signal(signal_number)
@@ -140,9 +131,7 @@ def test_reload(root):
 
     # Idle: the next notification is far away; the process makes no system calls. Wait
     # for the reload's wake-up to finish (its closing "sleep" line), then trace.
-    deadline = time.time() + 10
-    while (root / "daemon.log").read_text().count("event=sleep") < 3 and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: (root / "daemon.log").read_text().count("event=sleep") >= 3, 10)
     time.sleep(0.5)
     if shutil.which("strace"):
         trace = subprocess.run(["timeout", "-s", "INT", "3", "strace", "-f", "-c", "-p",
@@ -169,9 +158,7 @@ def test_reload_takes_effect(root):
         encoding="utf-8")
     daemon.process.send_signal(signal.SIGHUP)
     check(daemon.wait_for_log("event=reloaded"), "SIGHUP with the new act reloads the rules")
-    deadline = time.time() + 10
-    while len(sleeps(root)) <= len(before) and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: len(sleeps(root)) > len(before), 10)
     after = sleeps(root)
     check(len(after) > len(before) and after[-1][0] == new_act,
           f"the next wake-up is the new act's reminder, 02/03/2027 09:00 ({after[-1:]})")
@@ -196,32 +183,15 @@ def test_corrupt_database(root):
     check(corrupt.read_bytes() == before, "the corrupt file's bytes are unchanged")
 
 
-def write_burst_rules(folder, acts):
-    """A body whose `acts` acts all fall due on 15/02 at 09:00, one message each."""
-    shutil.rmtree(folder)
-    (folder / "rules.d").mkdir(parents=True)
-    (folder / "scadenzario.toml").write_text(
-        'name = "Camera di prova"\nrules_dir = "rules.d"\n'
-        '[delivery]\ndigest = false\n[reminders]\nlead_days = [0]\n', encoding="utf-8")
-    text = ['[[actor]]\nid = "giunta"\ntitle = "Giunta"\n\n[[person]]\nid = "lgreco"\n'
-            'name = "Laura Greco"\nemail = "laura.greco@example.it"\nroles = ["giunta"]\n']
-    for i in range(acts):
-        text.append(f'[[act]]\nid = "atto-{i:03d}"\ntitle = "Atto {i:03d}"\nphase = 1\npurpose = "Prova"\n'
-                    f'legal_basis = "Prova"\ndue = "02-15"\n  [[act.step]]\n  actor = "giunta"\n'
-                    f'  action = "APPROVA"\n')
-    (folder / "rules.d" / "10-atti.toml").write_text("\n".join(text), encoding="utf-8")
-
-
 def test_cli_writes_during_burst(root):
     # The service delivers 500 messages, one transaction each, while six processes at a
     # time record the same 500 steps from the command line on the same database.
     acts = 500
-    write_burst_rules(root / "rules", acts)
+    shutil.rmtree(root / "rules")
+    write_burst_body(root / "rules", acts)
     daemon = Daemon(root, "2027-02-15T08:59:55")
     check(daemon.wait_for_log("event=sleep"), "the service sleeps until the burst at 09:00")
-    deadline = time.time() + 30
-    while not outbox(root) and time.time() < deadline:  # enqueued at 09:00 in one transaction
-        time.sleep(0.002)
+    wait_until(lambda: outbox(root), 30, interval=0.002)  # enqueued at 09:00 in one transaction
     waiting = sum(1 for _, status in outbox(root) if status == "pending")
     check(waiting > 0, f"the commands start while the burst is delivered ({waiting} pending)")
 
@@ -233,9 +203,7 @@ def test_cli_writes_during_burst(root):
     check(all(r.returncode == 0 for r in results),
           f"{acts} `done` commands all succeed ({sorted({r.returncode for r in results})})")
     check(not any("locked" in r.stderr for r in results), "no 'database is locked' reaches the user")
-    deadline = time.time() + 60
-    while any(status == "pending" for _, status in outbox(root)) and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: all(status != "pending" for _, status in outbox(root)), 60)
     check(daemon.stop() == 0, "burst test: SIGTERM gives status 0")
     check("locked" not in (root / "daemon.log").read_text(errors="replace"), "nor to the service's log")
     with sqlite3.connect(root / "state.db") as db:
@@ -323,9 +291,7 @@ def test_wall_clock_set(root):
         daemon.stop()
         return
     check(daemon.wait_for_log("event=clock-changed"), "a change of the system clock wakes it")
-    deadline = time.time() + 10
-    while len(sleeps(root)) < 2 and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: len(sleeps(root)) >= 2, 10)
     check(len(sleeps(root)) >= 2, "it plans again and goes back to sleep")
     check(daemon.stop() == 0, "wall-clock test: SIGTERM gives status 0")
 
@@ -339,9 +305,7 @@ def test_retry_backoff_and_dead_letters(root):
     daemon = Daemon(root, "2027-01-07T08:59:57")
     check(daemon.wait_for_log("event=retry-later", timeout=20), "a failed delivery is retried later")
     # The line is logged after the first of the two attempts: wait for the second one.
-    deadline = time.time() + 20
-    while any(attempts == 0 for _, attempts in outbox(root, "key, attempts")) and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: all(attempts > 0 for _, attempts in outbox(root, "key, attempts")), 20)
     rows = outbox(root, "key, channel, status, attempts, next_attempt, enqueued_at")
     check(len(rows) == 2 and all(r[1] == "mail" and r[2] == "pending" and r[3] == 1 for r in rows),
           f"both stay pending after one attempt ({rows})")
@@ -424,7 +388,6 @@ with tempfile.TemporaryDirectory() as directory:
         root = Path(directory) / test.__name__
         shutil.copytree(SOURCE / "rules", root / "rules")
         test(root)
-        if failures:
+        if harness.failures:
             print((root / "daemon.log").read_text(errors="replace")[-4000:])
-print(f"{len(failures)} failures")
-sys.exit(1 if failures else 0)
+sys.exit(harness.finish())

@@ -83,6 +83,10 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path[:0] = [str(ROOT / "tests" / "service"), str(ROOT / "tests" / "notifiers")]
+from harness import wait_until  # noqa: E402
+from tls_fixture import free_port  # noqa: E402
+
 SECRET = "whsec_" + base64.b64encode(b"segreto del webhook del documentale").decode()
 FAIL_RATE = 0.30
 GRACE = 3.0  # real seconds: a message already in flight when a step is recorded
@@ -218,13 +222,6 @@ class SmtpServer:
             self.controller = None
 
 
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def local_text(t):
     return t.strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -311,15 +308,6 @@ timeout_seconds = 30
     def cli(self, *arguments):
         return subprocess.run([str(Path(self.args.build) / "daemon" / "scadenzario"), "--config", self.config,
                                "--state", self.state, *arguments], capture_output=True, text=True)
-
-
-def wait_until(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 # Invalid rule files: each must be rejected by the reload, with its position.
