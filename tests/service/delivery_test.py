@@ -48,6 +48,8 @@ from harness import act_table, check, finish, plain_text, wait_until  # noqa: E4
 DAEMON, CLI = sys.argv[1], sys.argv[2]
 ACTS = 12
 SECRET = "whsec_" + base64.b64encode(b"segreto del webhook della Giunta").decode()
+
+
 class SmtpHandler:
     """Keeps every message; holds the reply to DATA of a message whose key starts with `hold`
     until `release` is set (at most 30 s)."""

@@ -26,6 +26,8 @@ import harness
 from harness import check, wait_until, write_burst_body
 
 DAEMON, CLI, SOURCE = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+
+
 class Daemon:
     def __init__(self, root, now, *extra):
         self.root = root
