@@ -226,10 +226,12 @@ int run_upcoming(CommandContext& context) {
   const auto days = int_option(context, "--days", 30, 0, 366);
   const auto format = format_option(context, {"table", "json"});
   if (!days || !format) return k_exit_invalid;
-  // Late steps of earlier occurrences still matter: look back over the past year.
+  // Late steps of earlier occurrences still matter: look back over the past year. A step
+  // falls due up to a year before its act (offsets are at most 366 days or 260 business
+  // days), so acts due up to 400 days after the window are expanded too.
   const Date last = add_days(context.today, *days);
   auto snap = snapshot(context, expand_schedule(context.rules, context.calendar,
-                                                add_days(context.today, -366), last));
+                                                add_days(context.today, -366), add_days(last, 400)));
   if (!snap) return fail(snap.error());
   std::vector<StepProgress> due;
   for (StepProgress& entry : progress_of(context, *snap)) {

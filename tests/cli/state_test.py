@@ -131,6 +131,9 @@ def test_status_and_upcoming(tmp):
     check(dues == sorted(dues) and all(d <= "2027-03-12" for d in dues), "upcoming: sorted, within 30 days")
     check(any(s["occurrence"] == "sito-camerale/2027-02" for s in upcoming["steps"]),
           "upcoming lists February's publication")
+    check(any(s["occurrence"] == "report-operativi:verifica-annuale/2027" and s["step"] == "predispone"
+              and s["due"] == "2027-03-11" for s in upcoming["steps"]),
+          "upcoming lists a step due 11/03 of an act due after the window")
 
 
 def test_concurrent_writers(tmp):
