@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -64,7 +65,18 @@ std::optional<std::map<std::string, std::string>> parse(int argc, char** argv) {
 }
 
 // Journald gets its own level prefixes; a terminal gets readable lines.
-void set_up_logging(const std::string& level) {
+// The levels --log-level takes. Not spdlog's from_str: it turns any unknown name into
+// `off`, so a typo in a unit file would give a service with an empty journal.
+std::optional<spdlog::level::level_enum> log_level(std::string_view name) {
+  if (name == "trace") return spdlog::level::trace;
+  if (name == "debug") return spdlog::level::debug;
+  if (name == "info") return spdlog::level::info;
+  if (name == "warn") return spdlog::level::warn;
+  if (name == "error") return spdlog::level::err;
+  return std::nullopt;
+}
+
+void set_up_logging(spdlog::level::level_enum level) {
   std::shared_ptr<spdlog::logger> logger;
   if (std::getenv("JOURNAL_STREAM") != nullptr) {
     logger = std::make_shared<spdlog::logger>("scadenzariod",
@@ -74,7 +86,7 @@ void set_up_logging(const std::string& level) {
     logger = spdlog::stderr_color_mt("scadenzariod");
     logger->set_pattern("%Y-%m-%d %H:%M:%S %^%l%$ %v");
   }
-  logger->set_level(spdlog::level::from_str(level));
+  logger->set_level(level);
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }
@@ -115,7 +127,14 @@ int run(int argc, char** argv) {
     const auto it = options->find(name);
     return it == options->end() ? fallback : it->second;
   };
-  set_up_logging(option("--log-level", "info"));
+  const std::string level_name = option("--log-level", "info");
+  const auto level = log_level(level_name);
+  if (!level) {
+    std::cerr << "scadenzariod: --log-level: atteso trace, debug, info, warn o error, trovato \"" << level_name
+              << "\"\n";
+    return k_exit_invalid;
+  }
+  set_up_logging(*level);
   const char* env_config = std::getenv("SCADENZARIO_CONFIG");
   const std::string config_path =
       option("--config", env_config && *env_config ? env_config : "/etc/scadenzario/scadenzario.toml");

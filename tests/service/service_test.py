@@ -167,6 +167,19 @@ def test_reload_takes_effect(root):
     check(daemon.stop(signal.SIGINT) == 0, "SIGINT stops the service with status 0")
 
 
+def test_bad_arguments(root):
+    # A typo in a unit file's command line must stop the service, not silence it.
+    config = str(root / "rules" / "scadenzario.toml")
+    for args, expected in ((["--log-level", "verbose"], "--log-level: atteso trace, debug, info, warn o error"),
+                           (["--bogus", "x"], 'argomento non valido "--bogus"'),
+                           (["--log-level"], 'argomento non valido "--log-level"')):
+        result = subprocess.run([DAEMON, "--config", config, "--state", str(root / "state.db"), *args],
+                                capture_output=True, text=True, timeout=15)
+        check(result.returncode == 2 and expected in result.stderr,
+              f"{' '.join(args)}: exit 2 with {expected!r} (got {result.returncode}, {result.stderr[:80]!r})")
+    check(not (root / "state.db").exists(), "bad arguments create no database")
+
+
 def test_corrupt_database(root):
     corrupt = root / "state.db"
     corrupt.write_bytes(b"questo non e' un database SQLite\n" * 300)
@@ -384,7 +397,7 @@ def test_speed_and_stop_while_busy(root):
 
 with tempfile.TemporaryDirectory() as directory:
     for test in [test_retry_backoff_and_dead_letters, test_delivery_restart_and_clock, test_reload,
-                 test_reload_takes_effect, test_corrupt_database, test_cli_writes_during_burst,
+                 test_reload_takes_effect, test_bad_arguments, test_corrupt_database, test_cli_writes_during_burst,
                  test_done_before_delivery, test_daylight_saving_changes, test_wall_clock_set,
                  test_speed_and_stop_while_busy]:
         root = Path(directory) / test.__name__
