@@ -1,5 +1,7 @@
 #include "cli/arguments.hpp"
 
+#include "core/diagnostic.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -23,8 +25,9 @@ Avanzamento (database di stato):
                               precedenti o gli atti prerequisiti sono aperti; annotato)
   waive ATTO[:SCADENZA] PASSO --year|--period ... --note MOTIVO [--member ID] [--by NOME]
                               registra un passo come non dovuto (esonerato)
-  undo ATTO[:SCADENZA] PASSO --year|--period ... [--member ID] [--note MOTIVO]
-                              annulla la registrazione di un passo
+  undo ATTO[:SCADENZA] PASSO --year|--period ... [--member ID] [--note MOTIVO] [--force]
+                              annulla la registrazione di un passo (--force: anche se
+                              passi successivi sono registrati; annotato)
   status [--year ANNO] [--format table|json]
                               per fase: fatti, da fare, in ritardo, bloccati
   upcoming [--days N] [--format table|json]
@@ -57,7 +60,7 @@ Opzioni comuni:
 
 Stato di uscita: 0 riuscito; 1 errore di esecuzione (database, disco); 2 configurazione,
 regole o argomenti non validi; 3 operazione rifiutata (passi precedenti aperti, passo già
-registrato) o registro delle modifiche alterato.
+registrato, backup su un file esistente) o registro delle modifiche alterato.
 )";
 
 namespace {
@@ -92,6 +95,23 @@ const std::array<CommandSpec, 14> k_commands = {{
 constexpr std::array<std::string_view, 3> k_common_options = {"--config", "--state", "--today"};
 constexpr std::array<std::string_view, 2> k_flags = {"--force", "--dead"};
 
+// True when some command takes `option`: an option no command takes is refused before
+// it can swallow the next word as its value (`--bogus check` is not "no command").
+bool any_command_takes(std::string_view option) {
+  return std::ranges::find(k_common_options, option) != k_common_options.end() ||
+         std::ranges::any_of(k_commands, [&](const CommandSpec& spec) {
+           return std::ranges::find(spec.options, option) != spec.options.end();
+         });
+}
+
+std::string unknown_option(std::string_view option) {
+  std::vector<std::string_view> known(k_common_options.begin(), k_common_options.end());
+  for (const CommandSpec& spec : k_commands) known.insert(known.end(), spec.options.begin(), spec.options.end());
+  const std::string_view best = closest_match(option, known);
+  return "opzione sconosciuta " + std::string(option) +
+         (best.empty() ? std::string() : " (forse " + std::string(best) + "?)");
+}
+
 const CommandSpec* find_command(std::string_view name) {
   const auto it = std::ranges::find(k_commands, name, &CommandSpec::name);
   return it == k_commands.end() ? nullptr : &*it;
@@ -118,6 +138,7 @@ std::variant<Arguments, UsageError> parse_arguments(const std::vector<std::strin
       }
       continue;
     }
+    if (!any_command_takes(arg)) return UsageError{unknown_option(arg)};
     const bool flag = std::ranges::find(k_flags, arg) != k_flags.end();
     if (!flag && i + 1 >= args.size()) return UsageError{std::string(arg) + " richiede un valore"};
     if (parsed.options.contains(std::string(arg))) {

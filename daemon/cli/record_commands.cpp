@@ -207,14 +207,19 @@ int run_record(CommandContext& context) {
   std::vector<std::string> keys = {target->occurrence.key()};
   for (const Occurrence& prerequisite : target->prerequisites) keys.push_back(prerequisite.key());
 
-  std::string forced_over;
+  std::string forced_note;  // printed after a forced change, as the audit log marks it
   auto check = [&](const StepStates& states) -> std::optional<store::Error> {
     if (kind == store::ChangeKind::undone) {
       const auto later = later_recorded(context.rules, *target, states);
-      if (later.empty() || force) return std::nullopt;
-      return store::Error{store::ErrorKind::conflict,
-                          "non annullato: sono registrati passi successivi (" + later.front() +
-                              "…); annullare prima quelli, o usare --force"};
+      if (later.empty()) return std::nullopt;
+      if (!force) {
+        return store::Error{store::ErrorKind::conflict,
+                            "non annullato: sono registrati passi successivi (" + later.front() +
+                                "…); annullare prima quelli, o usare --force"};
+      }
+      forced_note = "Forzato; restano registrati i passi successivi: " + fmt::format("{}", fmt::join(later, ", "));
+      change.forced = true;  // read by apply() after this check, before the write
+      return std::nullopt;
     }
     // Waiving says a step is not due at all: it does not wait for anything.
     if (kind == store::ChangeKind::waived) return std::nullopt;
@@ -226,7 +231,7 @@ int run_record(CommandContext& context) {
                           "non registrato: prima devono essere completati:" + describe(open) +
                               "\nUsare --force per registrarlo comunque (resterà annotato nel registro)."};
     }
-    forced_over = describe(open);
+    forced_note = "Forzato; erano ancora aperti:" + describe(open);
     change.forced = true;  // read by apply() after this check, before the write
     return std::nullopt;
   };
@@ -239,7 +244,7 @@ int run_record(CommandContext& context) {
                            : kind == store::ChangeKind::waived ? "esonerato"
                                                                : "annullato",
                            change.reference.empty() ? "" : " — " + change.reference);
-  if (!forced_over.empty()) std::cout << "Forzato; erano ancora aperti:" << forced_over << '\n';
+  if (!forced_note.empty()) std::cout << forced_note << '\n';
   return k_exit_ok;
 }
 

@@ -134,6 +134,12 @@ reason = "Proroga di prova disposta con D.L. n. 1/2027"
 def test_usage_errors():
     check(run("plan", "--format", "pdf").returncode == 2, "usage: unknown format exits 2")
     check(run("plna").returncode == 2, "usage: unknown command exits 2")
+    bogus = run("--bogus", "check")
+    check(bogus.returncode == 2 and "opzione sconosciuta --bogus" in bogus.stderr,
+          f"usage: an unknown option is named, not taken for a missing command ({bogus.stderr[:60]!r})")
+    typo = run("plan", "--year", "2027", "--yaer", "2028")
+    check(typo.returncode == 2 and "opzione sconosciuta --yaer (forse --year?)" in typo.stderr,
+          f"usage: a misspelt option gets the closest one ({typo.stderr[:60]!r})")
     check(run("plan", "--year", "12").returncode == 2, "usage: a bad year exits 2")
     check(run("--help", config=None).returncode == 0, "usage: --help exits 0")
     check(run("check", "--format", "json").returncode == 2, "usage: check takes no --format")

@@ -77,6 +77,13 @@ def test_rules_of_progress(tmp):
     check(forced.returncode == 0 and "Forzato" in forced.stdout, "--force records and says so")
     history = json.loads(run(state, "history", "relazione-performance", "--format", "json").stdout)
     check(len(history) == 1 and history[0]["forced"] is True, "the forced record is audited as forced")
+    undone = run(state, "undo", "piano-performance", "predispone", "--year", "2028", "--note", "Errore",
+                 "--force", today=today)
+    check(undone.returncode == 0 and "restano registrati i passi successivi: approva" in undone.stdout,
+          f"undo --force cancels the record and names the later steps ({undone.stdout.strip()!r})")
+    history = json.loads(run(state, "history", "piano-performance", "--format", "json").stdout)
+    check(history[-1]["action"] == "undone" and history[-1]["forced"] is True,
+          "the forced undo is audited as forced")
 
 
 def test_tracked_from(tmp):
