@@ -485,6 +485,7 @@ Result<AuditCheck> Store::verify_audit() {
     } else if (audit_row_hash(row) != row.hash) {
       check.problem = "row " + std::to_string(row.seq) + " was edited: its content does not match its hash";
     }
+    if (check.problem) return;  // `rows` counts the intact rows, before the broken one
     previous_hash = row.hash;
     ++check.rows;
   });

@@ -72,7 +72,7 @@ struct Outcome {
 
 // The result of walking the audit chain.
 struct AuditCheck {
-  std::int64_t rows = 0;
+  std::int64_t rows = 0;                // intact rows: all of them, or those before `problem`
   std::optional<std::string> problem;  // the first broken link, if any
 };
 

@@ -200,6 +200,12 @@ std::string check_problem(const fs::path& path) {
   return *check.problem;
 }
 
+// The rows verify_audit found intact, before the first broken one.
+std::int64_t intact_rows(const fs::path& path) {
+  Store store = open_store(path);
+  return verified(store).rows;
+}
+
 void record_one_change(const fs::path& path) {
   Store store = open_store(path);
   require_applied(store, done("piano-performance/2027", "approva"));
@@ -917,6 +923,7 @@ TEST_CASE("Store: verify_audit reports a row whose field was edited", "[store]")
     REQUIRE(raw_exec(raw.get(), "UPDATE audit SET done_by = 'sindaco' WHERE seq = 2") == "");
   }
   CHECK(check_problem(path) == "row 2 was edited: its content does not match its hash");
+  CHECK(intact_rows(path) == 1);
 }
 
 TEST_CASE("Store: verify_audit reports a deleted row where the chain jumps", "[store]") {
@@ -928,6 +935,7 @@ TEST_CASE("Store: verify_audit reports a deleted row where the chain jumps", "[s
     REQUIRE(raw_exec(raw.get(), "DELETE FROM audit WHERE seq = 2") == "");
   }
   CHECK(check_problem(path) == "row 2 is missing (deleted), the chain jumps to 3");
+  CHECK(intact_rows(path) == 1);
 }
 
 TEST_CASE("Store: verify_audit reports a row replaced by one with a recomputed hash but a wrong "
