@@ -3,6 +3,7 @@
 // Dates checked by hand against the 2027 calendar: 31/01 and 31/10 are Sundays,
 // 31/07 a Saturday, 29/03 Easter Monday, 02/06 and 04/10 holidays.
 #include "config/rule_loader.hpp"
+#include "core/progress.hpp"
 #include "core/schedule.hpp"
 
 #include <catch2/catch.hpp>
@@ -284,6 +285,42 @@ TEST_CASE("default rules: every role escalates to a role that exists, and the ch
   }
   CHECK(rules.find_actor("presidente") != nullptr);
   CHECK(rules.find_actor("stakeholder")->escalate_to.empty());
+}
+
+// The waits the default rules mean to have (see the test below).
+bool intended_wait(const Occurrence& occurrence, const Occurrence& prerequisite) {
+  // domain-it.md §6: the budget direzionale "in practice follows the Consiglio vote" on
+  // the preventivo, with the SG's proposal at D-10. The Consiglio usually votes in
+  // mid-December; when it has not, the SG's proposal must wait for it.
+  if (occurrence.act->id == "budget-direzionale" && prerequisite.act->id == "preventivo-economico") {
+    return true;
+  }
+  // 30/06/2030 is a Sunday: the Relazione's steps move back with it, and the SG's
+  // PREDISPONE (D-60) lands on 29/04, one day before the annual report it draws on.
+  return occurrence.key() == "relazione-performance/2030" &&
+         prerequisite.key() == "report-direzionali:verifica-annuale/2030";
+}
+
+// A step that falls due before a prerequisite act is due cannot be recorded on time: the
+// rules of progress hold it until the prerequisite is complete. Over ten years, no step
+// of the default rules may wait like that, except where intended_wait() says why.
+TEST_CASE("default rules: no step falls due before a prerequisite act is due", "[default]") {
+  const RuleSet& rules = default_rules();
+  const Calendar calendar(rules.config.calendar);
+  std::vector<std::string> waiting;
+  for (const Occurrence& occurrence : expand_schedule(rules, calendar, d(2027, 1, 1), d(2036, 12, 31))) {
+    for (const Occurrence& prerequisite : prerequisites_of(rules, calendar, occurrence)) {
+      for (const ScheduledStep& step : occurrence.steps) {
+        if (step.due >= prerequisite.due || intended_wait(occurrence, prerequisite)) continue;
+        waiting.push_back(occurrence.key() + " " + step.step->id + " (" + format_iso(step.due) + ") before " +
+                          prerequisite.key() + " (" + format_iso(prerequisite.due) + ")");
+      }
+    }
+  }
+  std::string all;
+  for (const std::string& line : waiting) all += "  " + line + "\n";
+  INFO("steps that wait for a prerequisite due later:\n" << all);
+  CHECK(waiting.empty());
 }
 
 }  // namespace scadenzario
