@@ -24,7 +24,6 @@
 #include <toml++/toml.h>
 
 #include <malloc.h>
-#include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -57,15 +56,6 @@ long resident_kb() {
     if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
   }
   return -1;
-}
-
-std::size_t usable_cores() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
-    return static_cast<std::size_t>(CPU_COUNT(&set));
-  }
-  return 1;
 }
 
 // As the loader reads a file: its size first, then one read into a string of that size.

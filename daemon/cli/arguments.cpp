@@ -95,21 +95,11 @@ const std::array<CommandSpec, 14> k_commands = {{
 constexpr std::array<std::string_view, 3> k_common_options = {"--config", "--state", "--today"};
 constexpr std::array<std::string_view, 2> k_flags = {"--force", "--dead"};
 
-// True when some command takes `option`: an option no command takes is refused before
-// it can swallow the next word as its value (`--bogus check` is not "no command").
-bool any_command_takes(std::string_view option) {
-  return std::ranges::find(k_common_options, option) != k_common_options.end() ||
-         std::ranges::any_of(k_commands, [&](const CommandSpec& spec) {
-           return std::ranges::find(spec.options, option) != spec.options.end();
-         });
-}
-
-std::string unknown_option(std::string_view option) {
+// Every option that some command takes.
+std::vector<std::string_view> known_options() {
   std::vector<std::string_view> known(k_common_options.begin(), k_common_options.end());
   for (const CommandSpec& spec : k_commands) known.insert(known.end(), spec.options.begin(), spec.options.end());
-  const std::string_view best = closest_match(option, known);
-  return "opzione sconosciuta " + std::string(option) +
-         (best.empty() ? std::string() : " (forse " + std::string(best) + "?)");
+  return known;
 }
 
 const CommandSpec* find_command(std::string_view name) {
@@ -138,7 +128,13 @@ std::variant<Arguments, UsageError> parse_arguments(const std::vector<std::strin
       }
       continue;
     }
-    if (!any_command_takes(arg)) return UsageError{unknown_option(arg)};
+    // An option no command takes is refused before it can swallow the next word as its
+    // value (`--bogus check` is not "no command").
+    if (const auto known = known_options(); std::ranges::find(known, arg) == known.end()) {
+      const std::string_view best = closest_match(arg, known);
+      return UsageError{"opzione sconosciuta " + std::string(arg) +
+                        (best.empty() ? std::string() : " (forse " + std::string(best) + "?)")};
+    }
     const bool flag = std::ranges::find(k_flags, arg) != k_flags.end();
     if (!flag && i + 1 >= args.size()) return UsageError{std::string(arg) + " richiede un valore"};
     if (parsed.options.contains(std::string(arg))) {

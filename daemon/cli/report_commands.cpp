@@ -2,6 +2,7 @@
 // as Italian tables (colour only on a terminal) or JSON.
 #include "cli/command_context.hpp"
 #include "cli/plan_output.hpp"
+#include "core/due_spec.hpp"
 #include "core/progress.hpp"
 
 #include <fmt/format.h>
@@ -226,12 +227,11 @@ int run_upcoming(CommandContext& context) {
   const auto days = int_option(context, "--days", 30, 0, 366);
   const auto format = format_option(context, {"table", "json"});
   if (!days || !format) return k_exit_invalid;
-  // Late steps of earlier occurrences still matter: look back over the past year. A step
-  // falls due up to a year before its act (offsets are at most 366 days or 260 business
-  // days), so acts due up to 400 days after the window are expanded too.
+  // Late steps of earlier occurrences still matter: look back over the past year. Acts
+  // due after the window count too, when one of their steps falls due inside it.
   const Date last = add_days(context.today, *days);
-  auto snap = snapshot(context, expand_schedule(context.rules, context.calendar,
-                                                add_days(context.today, -366), add_days(last, 400)));
+  auto snap = snapshot(context, expand_schedule(context.rules, context.calendar, add_days(context.today, -366),
+                                                add_days(last, k_max_step_lead_days)));
   if (!snap) return fail(snap.error());
   std::vector<StepProgress> due;
   for (StepProgress& entry : progress_of(context, *snap)) {

@@ -92,7 +92,8 @@ ParsedFile parse_file(const fs::path& path) {
 // the result and its diagnostics do not depend on the threads.
 constexpr std::size_t k_files_per_thread = 64;
 
-// The cores this process may run on (its affinity mask), not every core of the machine.
+}  // namespace
+
 std::size_t usable_cores() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -101,6 +102,8 @@ std::size_t usable_cores() {
   }
   return std::max(1u, std::thread::hardware_concurrency());
 }
+
+namespace {
 
 std::vector<ParsedFile> parse_files(const std::vector<fs::path>& files) {
   std::vector<ParsedFile> parsed(files.size());

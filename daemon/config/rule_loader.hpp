@@ -19,6 +19,10 @@ std::expected<RuleSet, Diagnostics> load_rule_set(
     const std::filesystem::path& config_path,
     const std::optional<std::filesystem::path>& rules_dir = std::nullopt);
 
+// The cores this process may run on (its affinity mask), not every core of the machine:
+// the most threads load_rule_set parses on.
+std::size_t usable_cores();
+
 // Returns the rule files of `dir` (regular *.toml files, not hidden), in name order.
 std::expected<std::vector<std::filesystem::path>, Diagnostic> list_rule_files(
     const std::filesystem::path& dir);

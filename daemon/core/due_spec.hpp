@@ -44,6 +44,10 @@ struct Offset {
 // Parses "-15d", "-10bd", "0d" or "+0d". On failure returns what was expected.
 std::expected<Offset, std::string> parse_offset(std::string_view text);
 
+// The most calendar days a step can fall due before its act: parse_offset allows 366
+// days, or 260 business days, which with a year's holidays span a little more.
+constexpr int k_max_step_lead_days = 400;
+
 // Returns the offset written back as text ("-15d", "-10bd", "0d").
 std::string to_string(const Offset& offset);
 

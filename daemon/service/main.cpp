@@ -64,7 +64,6 @@ std::optional<std::map<std::string, std::string>> parse(int argc, char** argv) {
   return options;
 }
 
-// Journald gets its own level prefixes; a terminal gets readable lines.
 // The levels --log-level takes. Not spdlog's from_str: it turns any unknown name into
 // `off`, so a typo in a unit file would give a service with an empty journal.
 std::optional<spdlog::level::level_enum> log_level(std::string_view name) {
@@ -76,6 +75,7 @@ std::optional<spdlog::level::level_enum> log_level(std::string_view name) {
   return std::nullopt;
 }
 
+// Journald gets its own level prefixes; a terminal gets readable lines.
 void set_up_logging(spdlog::level::level_enum level) {
   std::shared_ptr<spdlog::logger> logger;
   if (std::getenv("JOURNAL_STREAM") != nullptr) {
