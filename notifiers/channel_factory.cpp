@@ -1,7 +1,7 @@
 #include "notifiers/channel_factory.hpp"
 
+#include "core/routing.hpp"
 #include "notifiers/curl_easy.hpp"
-
 #include "notifiers/maildir_channel.hpp"
 #include "notifiers/rfc5322.hpp"
 #include "notifiers/smtp_channel.hpp"
@@ -25,8 +25,8 @@ fs::path resolve(const ChannelEnvironment& environment, const std::string& path)
   return environment.config_dir / path;
 }
 
-std::expected<std::unique_ptr<Channel>, std::string> smtp_channel(const Config& config,
-                                                                  const ChannelEnvironment& environment) {
+std::expected<std::vector<std::unique_ptr<Channel>>, std::string> smtp_channels(
+    const Config& config, const ChannelEnvironment& environment) {
   const SmtpSettings& smtp = *config.delivery.smtp;
   SmtpChannelOptions options{
       .url = smtp_url_with_ehlo(smtp.url, environment.host_name),
@@ -42,7 +42,15 @@ std::expected<std::unique_ptr<Channel>, std::string> smtp_channel(const Config& 
     if (!password) return std::unexpected("[smtp] " + password.error());
     options.password = std::move(*password);
   }
-  return make_smtp_channel(std::move(options));
+  std::vector<std::unique_ptr<Channel>> connections;
+  for (int i = 1; i < smtp.connections; ++i) {
+    SmtpChannelOptions copy{options.url, options.security, options.username, Secret(options.password.reveal()),
+                            options.ca_file, options.from, options.envelope_from, options.connect_timeout,
+                            options.timeout};
+    connections.push_back(make_smtp_channel(std::move(copy)));
+  }
+  connections.push_back(make_smtp_channel(std::move(options)));
+  return connections;
 }
 
 std::expected<std::unique_ptr<Channel>, std::string> webhook_channel(
@@ -69,11 +77,6 @@ std::expected<std::unique_ptr<Channel>, std::string> webhook_channel(
 
 }  // namespace
 
-Channel* Channels::webhook(std::string_view name) const {
-  const auto it = std::ranges::find(webhooks, name, &std::pair<std::string, std::unique_ptr<Channel>>::first);
-  return it == webhooks.end() ? nullptr : it->second.get();
-}
-
 ChannelEnvironment process_environment(const fs::path& config_path) {
   ChannelEnvironment environment{.config_dir = config_path.parent_path()};
   if (const char* credentials = std::getenv("CREDENTIALS_DIRECTORY"); credentials && *credentials) {
@@ -91,18 +94,19 @@ std::expected<Channels, std::vector<std::string>> make_channels(const Config& co
   if (config.delivery.smtp || !config.delivery.webhook_targets.empty()) {
     if (auto curl = load_curl(); !curl) return std::unexpected(std::vector<std::string>{curl.error()});
   }
+  const std::string mail(k_mail_channel);
   if (config.delivery.smtp) {
-    auto email = smtp_channel(config, environment);
-    if (email) channels.email = std::move(*email);
+    auto email = smtp_channels(config, environment);
+    if (email) channels.emplace(mail, std::move(*email));
     else errors.push_back(email.error());
   } else {
     const fs::path maildir = environment.maildir.value_or(resolve(environment, config.delivery.maildir));
-    channels.email = make_maildir_channel(
-        maildir, Address{config.delivery.from_name, config.delivery.from_address});
+    channels[mail].push_back(make_maildir_channel(
+        maildir, Address{config.delivery.from_name, config.delivery.from_address}));
   }
   for (const WebhookSettings& webhook : config.delivery.webhook_targets) {
     auto channel = webhook_channel(webhook, environment);
-    if (channel) channels.webhooks.emplace_back(webhook.name, std::move(*channel));
+    if (channel) channels[scadenzario::webhook_channel(webhook.name)].push_back(std::move(*channel));
     else errors.push_back(channel.error());
   }
   if (!errors.empty()) return std::unexpected(std::move(errors));

@@ -20,13 +20,11 @@
 
 namespace scadenzario::notifiers {
 
-struct Channels {
-  std::unique_ptr<Channel> email;  // SMTP with [smtp], else the Maildir
-  std::vector<std::pair<std::string, std::unique_ptr<Channel>>> webhooks;  // [[webhook]] order
-
-  // Returns the webhook channel called `name`, or nullptr.
-  Channel* webhook(std::string_view name) const;
-};
+// The channels of a configuration by the names the outbox uses: "mail" (SMTP with
+// [smtp], else the Maildir) and "webhook:NAME" for each [[webhook]]. Each name has one
+// channel per connection it may hold open at once: [smtp] connections for SMTP, one for
+// the others.
+using Channels = std::map<std::string, std::vector<std::unique_ptr<Channel>>, std::less<>>;
 
 // What the channels need from the process around them.
 struct ChannelEnvironment {

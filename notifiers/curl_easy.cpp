@@ -1,9 +1,12 @@
 #include "notifiers/curl_easy.hpp"
 
 #include <dlfcn.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 namespace scadenzario::notifiers {
 
@@ -76,18 +79,65 @@ bool append(CurlList& list, const std::string& item) {
   return true;
 }
 
-Outcome smtp_outcome(CURLcode code, long reply) {
-  if (code == CURLE_OK) return Outcome::delivered;
-  if (code == CURLE_LOGIN_DENIED) return Outcome::transient;
-  if (reply >= 500 && reply <= 599) return Outcome::permanent;
-  return Outcome::transient;
+void CurlCancel::attach(CURL* easy) {
+  curl().easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlCancel::open_socket);
+  curl().easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+  curl().easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlCancel::close_socket);
+  curl().easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
+  curl().easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &CurlCancel::progress);
+  curl().easy_setopt(easy, CURLOPT_XFERINFODATA, this);
+  curl().easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
 }
 
-Outcome http_outcome(CURLcode code, long status) {
-  if (code != CURLE_OK || status == 0) return Outcome::transient;
-  if (status >= 200 && status <= 299) return Outcome::delivered;
-  if (status == 408 || status == 429 || status >= 500) return Outcome::transient;
-  return Outcome::permanent;
+void CurlCancel::cancel() {
+  const std::scoped_lock lock(m_mutex);
+  m_cancelled = true;
+  // shutdown(), not close(): the descriptor stays libcurl's until it closes it, so its
+  // number cannot be reused under libcurl meanwhile.
+  for (const curl_socket_t socket : m_sockets) ::shutdown(socket, SHUT_RDWR);
+}
+
+curl_socket_t CurlCancel::open_socket(void* self, curlsocktype, curl_sockaddr* address) {
+  auto& cancel = *static_cast<CurlCancel*>(self);
+  const std::scoped_lock lock(cancel.m_mutex);
+  if (cancel.m_cancelled) return CURL_SOCKET_BAD;
+  const curl_socket_t socket = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (socket != CURL_SOCKET_BAD) cancel.m_sockets.push_back(socket);
+  return socket;
+}
+
+int CurlCancel::close_socket(void* self, curl_socket_t socket) {
+  auto& cancel = *static_cast<CurlCancel*>(self);
+  const std::scoped_lock lock(cancel.m_mutex);
+  std::erase(cancel.m_sockets, socket);
+  return ::close(socket);
+}
+
+int CurlCancel::progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<CurlCancel*>(self)->is_cancelled() ? 1 : 0;
+}
+
+Verdict smtp_verdict(CURLcode code, long reply, std::string_view command) {
+  using Scope = DeliveryResult::Scope;
+  if (code == CURLE_OK) return {Outcome::delivered, Scope::message};
+  if (code == CURLE_LOGIN_DENIED || code == CURLE_USE_SSL_FAILED) return {Outcome::permanent, Scope::configuration};
+  const bool before_message = command.empty() || command == "EHLO" || command == "HELO" || command == "MAIL";
+  if (reply >= 500 && reply <= 599) {
+    return {Outcome::permanent, before_message ? Scope::configuration : Scope::message};
+  }
+  if (reply >= 400 && reply <= 499) {
+    return {Outcome::transient, reply == 421 || command.empty() ? Scope::connection : Scope::message};
+  }
+  return {Outcome::transient, Scope::connection};
+}
+
+Verdict http_verdict(CURLcode code, long status) {
+  using Scope = DeliveryResult::Scope;
+  if (code != CURLE_OK || status == 0) return {Outcome::transient, Scope::connection};
+  if (status >= 200 && status <= 299) return {Outcome::delivered, Scope::message};
+  if (status == 401 || status == 403) return {Outcome::permanent, Scope::configuration};
+  if (status == 408 || status == 429 || status >= 500) return {Outcome::transient, Scope::message};
+  return {Outcome::permanent, Scope::message};
 }
 
 std::string redacted_url(std::string_view url) {

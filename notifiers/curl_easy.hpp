@@ -7,11 +7,14 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <ctime>
 #include <expected>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace scadenzario::notifiers {
 
@@ -57,14 +60,52 @@ CurlEasy make_curl_easy();
 // Appends `item` to `list`; false when libcurl cannot allocate.
 bool append(CurlList& list, const std::string& item);
 
-// SMTP: delivered on CURLE_OK; a rejected login is transient (the administrator fixes
-// the password, and every pending message then goes); another 5xx reply (550 to RCPT
-// TO, 552, 554) is permanent; everything else (4xx, refused, timeouts, TLS) transient.
-DeliveryResult::Outcome smtp_outcome(CURLcode code, long reply);
+// Lets another thread stop the transfers of one easy handle at once, in any phase
+// (connecting, TLS, waiting for a reply, QUIT): it tracks the sockets libcurl opens for
+// the handle, and cancel() shuts them down (libcurl's wait then ends with an error),
+// refuses new ones and makes the progress callback abort. Attach it before the first
+// transfer and keep it alive until the handle is cleaned up.
+class CurlCancel {
+public:
+  CurlCancel() = default;
+  CurlCancel(const CurlCancel&) = delete;
+  CurlCancel& operator=(const CurlCancel&) = delete;
 
-// HTTP: 2xx delivered; 408, 429 and 5xx transient; any other status permanent (a 3xx
-// too: configure the final url); no status at all (refused, timeout, TLS) transient.
-DeliveryResult::Outcome http_outcome(CURLcode code, long status);
+  void attach(CURL* easy);
+  void cancel();  // thread-safe
+  bool is_cancelled() const { return m_cancelled.load(); }
+
+private:
+  static curl_socket_t open_socket(void* self, curlsocktype purpose, curl_sockaddr* address);
+  static int close_socket(void* self, curl_socket_t socket);
+  static int progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+
+  std::mutex m_mutex;  // guards m_sockets against a close on libcurl's thread
+  std::vector<curl_socket_t> m_sockets;
+  std::atomic<bool> m_cancelled{false};
+};
+
+// How an attempt ended and whose failure it was (see DeliveryResult).
+struct Verdict {
+  DeliveryResult::Outcome outcome;
+  DeliveryResult::Scope scope;
+
+  friend bool operator==(const Verdict&, const Verdict&) = default;
+};
+
+// SMTP. `command` is the verb of the last command sent before the reply `reply` ("" for
+// the greeting, "MAIL", "RCPT", "DATA", "AUTH"...). Delivered on CURLE_OK. A 5xx to the
+// greeting or to MAIL FROM, a refused login and a server without the STARTTLS that the
+// configuration requires are configuration errors (permanent: every message would fail
+// until an administrator fixes it). Another 5xx (550 to RCPT TO, 552 after DATA) is the
+// message's own permanent failure; a 4xx its transient one, but a 421 (closing). No reply
+// at all (refused, timeout, TLS, a closed connection) is a transient connection failure.
+Verdict smtp_verdict(CURLcode code, long reply, std::string_view command);
+
+// HTTP: 2xx delivered; 401 and 403 configuration errors (the key or the token); 408, 429
+// and 5xx transient; any other status permanent (a 3xx too: configure the final url);
+// no status at all (refused, timeout, TLS) a transient connection failure.
+Verdict http_verdict(CURLcode code, long status);
 
 // Returns `url` without what may be secret (user info, path, query): "https://host:port".
 std::string redacted_url(std::string_view url);

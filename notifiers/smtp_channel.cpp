@@ -4,7 +4,9 @@
 #include "notifiers/mime_message.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace scadenzario::notifiers {
 
@@ -23,22 +25,52 @@ std::size_t read_message(char* buffer, std::size_t size, std::size_t count, void
   return taken;
 }
 
-// The server's replies worth reporting: the last one, and the last refusal (4xx, 5xx),
-// which libcurl follows with QUIT and "221 Bye".
-struct Replies {
+// What the exchange said, from libcurl's protocol trace: the server's last reply, the
+// last refusal (4xx, 5xx; libcurl follows it with QUIT and "221 Bye") and the command it
+// answered, and the recipients refused one by one.
+struct Exchange {
   std::string last;
   std::string refusal;
+  std::string refused_command;  // the verb of the command the refusal answered
+  std::string command;          // the verb of the last command sent
+  std::string recipient;        // the address of the last RCPT TO sent
+  std::vector<RefusedRecipient> refused;
 };
 
-// Only what the server sends (HEADER_IN) is looked at: what scadenzario sends (AUTH
-// with the password) never is.
-int keep_reply(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
-  if (type != CURLINFO_HEADER_IN) return 0;
+std::string verb_of(std::string_view line) {
+  std::string verb(line.substr(0, line.find_first_of(" :\r\n")));
+  for (char& c : verb) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return verb;
+}
+
+// Only the commands' verbs and the RCPT TO addresses are kept of what scadenzario sends
+// (HEADER_OUT): never the rest of a line, which for AUTH carries the password.
+void keep_command(Exchange& exchange, std::string_view line) {
+  exchange.command = verb_of(line);
+  if (exchange.command != "RCPT") return;
+  const std::size_t open = line.find('<');
+  const std::size_t close = line.find('>', open);
+  exchange.recipient = open == std::string_view::npos || close == std::string_view::npos
+                           ? std::string()
+                           : std::string(line.substr(open + 1, close - open - 1));
+}
+
+void keep_reply(Exchange& exchange, std::string_view line) {
+  exchange.last.assign(line.substr(0, k_max_reply));
+  const bool final_line = line.size() < 4 || line[3] != '-';  // "250-..." continues
+  if (!final_line || !(line.starts_with('4') || line.starts_with('5'))) return;
+  exchange.refusal = exchange.last;
+  exchange.refused_command = exchange.command;
+  if (exchange.command == "RCPT") exchange.refused.push_back({exchange.recipient, exchange.last});
+}
+
+int trace(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+  if (type != CURLINFO_HEADER_IN && type != CURLINFO_HEADER_OUT) return 0;
   std::string_view line(data, size);
   while (line.ends_with('\n') || line.ends_with('\r')) line.remove_suffix(1);
-  auto& replies = *static_cast<Replies*>(user);
-  replies.last.assign(line.substr(0, k_max_reply));
-  if (line.starts_with('4') || line.starts_with('5')) replies.refusal = replies.last;
+  auto& exchange = *static_cast<Exchange*>(user);
+  if (type == CURLINFO_HEADER_OUT) keep_command(exchange, line);
+  else keep_reply(exchange, line);
   return 0;
 }
 
@@ -60,6 +92,7 @@ public:
   std::string_view name() const override { return "smtp"; }
 
   DeliveryResult deliver(const Message& message, std::time_t now) override {
+    if (m_cancel.is_cancelled()) return cancelled();
     const auto rendered = render_mime_message(message, m_options.from, now);
     if (!rendered) {
       return {Outcome::permanent, "cannot render message " + message.id + ": " + rendered.error()};
@@ -74,7 +107,7 @@ public:
     std::string_view rest = *rendered;
     curl().easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
     curl().easy_setopt(m_easy.get(), CURLOPT_READDATA, &rest);
-    m_replies = {};
+    m_exchange = {};
     m_error[0] = '\0';
     const CURLcode code = curl().easy_perform(m_easy.get());
     curl().easy_setopt(m_easy.get(), CURLOPT_MAIL_RCPT, nullptr);  // `recipients` goes now
@@ -84,6 +117,8 @@ public:
   }
 
   void end_batch() override { m_easy.reset(); }  // QUIT, then close
+
+  void cancel() override { m_cancel.cancel(); }
 
 private:
   bool open() {
@@ -100,38 +135,58 @@ private:
     }
     m_mail_from = "<" + m_options.envelope_from + ">";
     curl().easy_setopt(easy, CURLOPT_MAIL_FROM, m_mail_from.c_str());
+    // A refused address is dead alone: the others still receive the message.
+    curl().easy_setopt(easy, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
     curl().easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     curl().easy_setopt(easy, CURLOPT_READFUNCTION, read_message);
     curl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
     curl().easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+    // Each reply, QUIT's included, within the timeout: libcurl's own default is 120 s.
+    curl().easy_setopt(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                       static_cast<long>(std::max<std::int64_t>(1, m_options.timeout.count() / 1000)));
     curl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in a threaded daemon
     curl().easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error);
-    curl().easy_setopt(easy, CURLOPT_DEBUGFUNCTION, keep_reply);
-    curl().easy_setopt(easy, CURLOPT_DEBUGDATA, &m_replies);
-    curl().easy_setopt(easy, CURLOPT_VERBOSE, 1L);  // feeds keep_reply; prints nothing
+    curl().easy_setopt(easy, CURLOPT_DEBUGFUNCTION, trace);
+    curl().easy_setopt(easy, CURLOPT_DEBUGDATA, &m_exchange);
+    curl().easy_setopt(easy, CURLOPT_VERBOSE, 1L);  // feeds trace(); prints nothing
+    m_cancel.attach(easy);
     return true;
   }
 
+  DeliveryResult cancelled() const { return {Outcome::cancelled, m_peer + ": cancelled (the service is stopping)"}; }
+
   DeliveryResult result(CURLcode code, long reply, const Message& message) {
-    const Outcome outcome = smtp_outcome(code, reply);
-    if (outcome == Outcome::delivered) {
+    if (code != CURLE_OK && m_cancel.is_cancelled()) {
+      m_easy.reset();
+      return cancelled();
+    }
+    const Verdict verdict = smtp_verdict(code, reply, m_exchange.refused_command);
+    if (verdict.outcome == Outcome::delivered) {
       const std::size_t count = message.to.size() + message.cc.size();
-      return {outcome, "accepted by " + m_peer + " for " + std::to_string(count) +
-                           (count == 1 ? " recipient: " : " recipients: ") + m_replies.last};
+      const std::size_t accepted = count - std::min(count, m_exchange.refused.size());
+      DeliveryResult delivered{verdict.outcome, "accepted by " + m_peer + " for " + std::to_string(accepted)};
+      if (accepted != count) delivered.detail += " of " + std::to_string(count);
+      delivered.detail += (count == 1 ? " recipient: " : " recipients: ") + m_exchange.last;
+      for (const RefusedRecipient& refused : m_exchange.refused) {
+        delivered.detail += "; refused " + refused.email + ": " + refused.reply;
+      }
+      delivered.refused = std::move(m_exchange.refused);
+      return delivered;
     }
     std::string detail = m_peer + ": " + (m_error[0] != '\0' ? m_error : curl().easy_strerror(code));
-    const std::string& said = m_replies.refusal.empty() ? m_replies.last : m_replies.refusal;
+    const std::string& said = m_exchange.refusal.empty() ? m_exchange.last : m_exchange.refusal;
     if (!said.empty()) detail += "; server said: " + said;
     // After a failure the connection's state is unknown: start the next one afresh.
     m_easy.reset();
-    return {outcome, std::move(detail)};
+    return {.outcome = verdict.outcome, .detail = std::move(detail), .scope = verdict.scope};
   }
 
   SmtpChannelOptions m_options;
   std::string m_peer;  // the url without what may be secret, for details
   std::string m_mail_from;
-  Replies m_replies;
+  Exchange m_exchange;
   char m_error[CURL_ERROR_SIZE] = {};
+  CurlCancel m_cancel;
   CurlEasy m_easy;  // last: cleaned up (QUIT) while the strings it points to live
 };
 

@@ -1,11 +1,13 @@
 // The e-mail channel over SMTP (libcurl): each message, rendered as in mime_message.hpp,
-// goes to every To and Cc address in one transaction. The channel keeps one libcurl
-// handle, so the deliveries of one batch share one connection (one TLS handshake, one
-// AUTH); end_batch() closes it with QUIT.
+// goes to every To and Cc address in one transaction; an address the server refuses is
+// reported in DeliveryResult::refused and the others still receive it. One channel is
+// one connection: it keeps one libcurl handle, so its deliveries share one TLS
+// handshake and one AUTH, until end_batch() closes it with QUIT. Every reply is awaited
+// at most `timeout` (libcurl's own default is 120 s), and cancel() ends any wait.
 //
 // Security: STARTTLS required or opportunistic, or TLS from the first byte (smtps://);
 // the server's certificate is always verified (system store or `ca_file`); the password
-// is given to libcurl only, never logged. Outcomes: see smtp_outcome() in curl_easy.hpp;
+// is given to libcurl only, never logged. Outcomes: see smtp_verdict() in curl_easy.hpp;
 // `detail` ends with the server's last reply ("550 5.1.1 <x@example.it>: unknown user").
 #pragma once
 
@@ -30,7 +32,7 @@ struct SmtpChannelOptions {
   Address from;               // the From header
   std::string envelope_from;  // MAIL FROM
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds timeout{60'000};  // per message, connection included
+  std::chrono::milliseconds timeout{60'000};  // per message, connection included; per reply
 };
 
 std::unique_ptr<Channel> make_smtp_channel(SmtpChannelOptions options);

@@ -46,6 +46,7 @@ public:
   std::string_view name() const override { return "webhook"; }
 
   DeliveryResult deliver(const Message& message, std::time_t now) override {
+    if (m_cancel.is_cancelled()) return cancelled();
     if (!is_safe_id(message.id)) {
       return {Outcome::permanent, "message id \"" + message.id + "\" is not letters, digits, '-', '_', '.'"};
     }
@@ -67,6 +68,8 @@ public:
 
   void end_batch() override { m_easy.reset(); }
 
+  void cancel() override { m_cancel.cancel(); }
+
 private:
   bool open() {
     m_easy = make_curl_easy();
@@ -83,6 +86,7 @@ private:
     curl().easy_setopt(easy, CURLOPT_ERRORBUFFER, m_error);
     curl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, keep_response);
     curl().easy_setopt(easy, CURLOPT_WRITEDATA, &m_response);
+    m_cancel.attach(easy);
     return true;
   }
 
@@ -107,14 +111,23 @@ private:
     return parse_retry_after(header->value, now);
   }
 
+  DeliveryResult cancelled() const {
+    return {Outcome::cancelled, m_options.name + " (" + m_peer + "): cancelled (the service is stopping)"};
+  }
+
   DeliveryResult result(CURLcode code, long status, std::time_t now) {
-    const Outcome outcome = http_outcome(code, status);
+    const Verdict verdict = http_verdict(code, status);
     const std::string where = m_options.name + " (" + m_peer + ")";
     if (code != CURLE_OK) {
       m_easy.reset();  // the connection's state is unknown: start afresh
-      return {outcome, where + ": " + (m_error[0] != '\0' ? m_error : curl().easy_strerror(code))};
+      if (m_cancel.is_cancelled()) return cancelled();
+      return {.outcome = verdict.outcome,
+              .detail = where + ": " + (m_error[0] != '\0' ? m_error : curl().easy_strerror(code)),
+              .scope = verdict.scope};
     }
-    DeliveryResult result{outcome, where + ": HTTP " + std::to_string(status)};
+    const Outcome outcome = verdict.outcome;
+    DeliveryResult result{.outcome = outcome, .detail = where + ": HTTP " + std::to_string(status),
+                          .scope = verdict.scope};
     if (!m_response.empty()) result.detail += ": " + one_line(m_response);
     if (outcome == Outcome::transient) result.retry_after = retry_after(now);
     return result;
@@ -124,6 +137,7 @@ private:
   std::string m_peer;
   std::string m_response;
   char m_error[CURL_ERROR_SIZE] = {};
+  CurlCancel m_cancel;
   CurlEasy m_easy;  // last: goes first, while what it points to lives
 };
 

@@ -4,7 +4,7 @@
 // in unix seconds, and webhook-signature when a secret is set. One libcurl handle per
 // channel: the requests of a batch share one connection; end_batch() closes it.
 //
-// Outcomes: see http_outcome() in curl_easy.hpp; a Retry-After (seconds or an HTTP
+// Outcomes: see http_verdict() in curl_easy.hpp; a Retry-After (seconds or an HTTP
 // date) on a transient reply is returned in retry_after. `detail` names the host only:
 // the path of a Teams or Slack url is itself a secret.
 #pragma once

@@ -46,6 +46,9 @@ Consegne del servizio:
                               le notifiche in coda (con --dead: quelle non recapitabili,
                               abbandonate dopo errori permanenti o troppi tentativi)
   outbox retry CHIAVE         rimette in coda una notifica non recapitabile
+  outbox retry --channel CANALE
+                              rimette in coda ogni notifica non recapitabile del canale
+                              (mail, webhook:NOME), corretto l'errore di configurazione
   send-test --channel mail|NOME [--to INDIRIZZO]
                               invia un messaggio di prova per il canale (e-mail, o il
                               [[webhook]] NOME) e stampa la risposta del server; senza
@@ -87,7 +90,7 @@ const std::array<CommandSpec, 14> k_commands = {{
     {"history", 1, 1, {"--format"}},
     {"backup", 1, 1, {}},
     {"audit", 1, 1, {"--format"}},
-    {"outbox", 0, 2, {"--dead", "--format"}},
+    {"outbox", 0, 2, {"--dead", "--format", "--channel"}},
     {"send-test", 0, 0, {"--channel", "--to"}},
     {"help", 0, 0, {}},
 }};

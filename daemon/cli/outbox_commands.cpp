@@ -75,24 +75,31 @@ int run_outbox(CommandContext& context) {
     if (!opened) return fail(opened.error());
     return list(*opened, context.args.has("--dead"), *format);
   }
-  if (positional.size() != 2) return fail(k_exit_invalid, "outbox retry richiede la CHIAVE della notifica");
-  if (context.args.has("--dead") || context.args.has("--format")) {
-    return fail(k_exit_invalid, "outbox retry non ha opzioni");
+  const auto channel = context.args.get("--channel");
+  if (positional.size() != (channel ? 1u : 2u)) {
+    return fail(k_exit_invalid, "outbox retry richiede la CHIAVE della notifica, oppure --channel CANALE");
   }
+  if (context.args.has("--dead") || context.args.has("--format")) {
+    return fail(k_exit_invalid, "outbox retry accetta solo --channel");
+  }
+  if (channel && channel->empty()) return fail(k_exit_invalid, "--channel: atteso mail o webhook:NOME");
   auto opened = store::Store::open(context.state_path, store::Store::Access::read_write);
   if (!opened) return fail(opened.error());
   opened->leave_log_on_close();
-  const std::string& key = positional[1];
-  auto retried = opened->retry(key);
+  const std::string what = channel ? "del canale " + *channel : std::string(positional[1]);
+  auto retried = channel ? opened->retry_channel(*channel) : opened->retry(positional[1]);
   if (!retried) return fail(retried.error());
   if (*retried == 0) {
     return fail(k_exit_invalid,
-                fmt::format("nessuna notifica in coda o non recapitabile con chiave \"{}\" "
-                            "(elenco: scadenzario outbox --dead)", key));
+                channel ? fmt::format("nessuna notifica non recapitabile sul canale \"{}\" "
+                                      "(elenco: scadenzario outbox --dead)", *channel)
+                        : fmt::format("nessuna notifica in coda o non recapitabile con chiave \"{}\" "
+                                      "(elenco: scadenzario outbox --dead)", what));
   }
-  std::cout << fmt::format("{} consegne di {} rimesse in coda: partono al prossimo risveglio del "
-                           "servizio (subito con: systemctl reload scadenzario).\n",
-                           *retried, key);
+  std::cout << fmt::format("{} {} {} rimess{} in coda: {} al prossimo risveglio del servizio (subito con: "
+                           "systemctl reload scadenzario).\n",
+                           *retried, *retried == 1 ? "consegna" : "consegne", what,
+                           *retried == 1 ? "a" : "e", *retried == 1 ? "parte" : "partono");
   return k_exit_ok;
 }
 

@@ -24,13 +24,16 @@ std::string_view outcome_it(notifiers::DeliveryResult::Outcome outcome) {
 // Returns the channel called `name` ("mail", "NAME" or "webhook:NAME"), or nullptr after
 // saying which names exist.
 notifiers::Channel* find_channel(const notifiers::Channels& channels, std::string_view name) {
-  if (name == k_mail_channel) return channels.email.get();
-  const std::string_view bare = name.starts_with("webhook:") ? name.substr(8) : name;
-  if (notifiers::Channel* webhook = channels.webhook(bare)) return webhook;
-  std::vector<std::string_view> names{k_mail_channel};
-  for (const auto& [webhook_name, channel] : channels.webhooks) names.push_back(webhook_name);
+  const std::string full = name == k_mail_channel || name.starts_with("webhook:") ? std::string(name)
+                                                                                  : webhook_channel(name);
+  if (const auto it = channels.find(full); it != channels.end()) return it->second.front().get();
+  std::vector<std::string_view> names;
+  for (const auto& [known_name, connections] : channels) {
+    names.push_back(known_name.starts_with("webhook:") ? std::string_view(known_name).substr(8) : known_name);
+  }
   std::string known;
   for (std::string_view known_name : names) known += (known.empty() ? "" : ", ") + std::string(known_name);
+  const std::string_view bare = name.starts_with("webhook:") ? name.substr(8) : name;
   const std::string_view best = closest_match(bare, names);
   fail(k_exit_invalid, fmt::format("canale sconosciuto \"{}\"{} (canali configurati: {})", name,
                                    best.empty() ? "" : fmt::format(" (forse \"{}\"?)", best), known));

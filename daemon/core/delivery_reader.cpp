@@ -10,9 +10,9 @@ namespace scadenzario {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> k_smtp_keys = {
-    "url",      "security", "username",        "password_file",           "password_credential",
-    "ca_file",  "from",     "timeout_seconds", "connect_timeout_seconds"};
+constexpr std::array<std::string_view, 10> k_smtp_keys = {
+    "url",     "security", "username",        "password_file",           "password_credential",
+    "ca_file", "from",     "timeout_seconds", "connect_timeout_seconds", "connections"};
 constexpr std::array<std::string_view, 7> k_webhook_keys = {
     "name", "url", "preset", "secret_file", "secret_credential", "headers", "timeout_seconds"};
 
@@ -323,6 +323,8 @@ std::optional<SmtpSettings> read_smtp(const toml::table& table, ParseContext& co
   }
   smtp.connect_timeout = read_seconds(reader, "connect_timeout_seconds").value_or(smtp.connect_timeout);
   smtp.timeout = read_seconds(reader, "timeout_seconds").value_or(smtp.timeout);
+  smtp.connections = static_cast<int>(
+      reader.integer("connections", Need::optional, 1, k_max_smtp_connections).value_or(smtp.connections));
   if (!url || !parts || !security || context.error_count() != errors_before) return std::nullopt;
   smtp.url = *url;
   smtp.security = *security;

@@ -29,6 +29,10 @@ struct SecretSource {
 // none: never encrypted (a relay on the same host; no AUTH allowed).
 enum class SmtpSecurity { starttls, starttls_optional, tls, none };
 
+// At most this many SMTP connections at once: a body's relay is shared, and beyond a
+// few connections a server throttles more than it gains.
+inline constexpr int k_max_smtp_connections = 8;
+
 std::string_view to_string(SmtpSecurity security);
 
 struct SmtpSettings {
@@ -39,7 +43,8 @@ struct SmtpSettings {
   std::string ca_file;        // PEM bundle; empty: the system's CA store
   std::string envelope_from;  // MAIL FROM (bounces); empty: [delivery] from_address
   std::chrono::seconds connect_timeout{10};
-  std::chrono::seconds timeout{60};  // a whole message, connection included
+  std::chrono::seconds timeout{60};  // a whole message, connection included; each reply
+  int connections = 2;               // open at once, each kept across a batch
   SourceLocation where;
 };
 

@@ -5,6 +5,7 @@
 #include "notifiers/channel_factory.hpp"
 #include "service/local_clock.hpp"
 #include "service/service.hpp"
+#include "service/state_lock.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -168,16 +169,16 @@ int run(int argc, char** argv) {
     spdlog::critical("{}", store.error().message);
     return k_exit_failure;
   }
+  // Held until the process ends, after the store is closed (see state_lock.hpp).
+  const auto lock = service::StateLock::acquire(store->path());
+  if (!lock) {
+    spdlog::critical("event=state-locked {}", lock.error());
+    return k_exit_failure;
+  }
   notifiers::ChannelEnvironment environment = notifiers::process_environment(config_path);
   if (options->contains("--maildir")) environment.maildir = options->at("--maildir");
-  const service::ChannelBuilder build_channels =
-      [environment](const Config& config) -> std::expected<service::Channels, std::vector<std::string>> {
-    auto built = notifiers::make_channels(config, environment);
-    if (!built) return std::unexpected(built.error());
-    service::Channels channels;
-    channels.emplace(std::string(k_mail_channel), std::move(built->email));
-    for (auto& [name, channel] : built->webhooks) channels.emplace(webhook_channel(name), std::move(channel));
-    return channels;
+  const service::ChannelBuilder build_channels = [environment](const Config& config) {
+    return notifiers::make_channels(config, environment);
   };
   auto channels = build_channels(rules->config);
   if (!channels) {

@@ -6,12 +6,12 @@
 #include "core/routing.hpp"
 
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
 #include <algorithm>
 #include <chrono>
 #include <climits>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace scadenzario::service {
@@ -51,8 +51,29 @@ struct Service::Plan {
 Service::Service(boost::asio::io_context& io, ServiceOptions options, RuleSet rules,
                  store::Store store, Channels channels, LocalClock clock)
     : m_io(io), m_options(std::move(options)), m_rules(std::move(rules)), m_store(std::move(store)),
-      m_channels(std::move(channels)), m_clock(clock), m_timer(io), m_watchdog(io),
-      m_signals(io, SIGTERM, SIGINT, SIGHUP), m_clock_watch(io, [this] { on_clock_change(); }) {}
+      m_clock(clock), m_timer(io), m_watchdog(io), m_watchdog_interval(SystemdNotifier::watchdog_interval()),
+      m_signals(io, SIGTERM, SIGINT, SIGHUP), m_clock_watch(io, [this] { on_clock_change(); }) {
+  install_channels(std::move(channels));
+}
+
+void Service::install_channels(Channels channels) {
+  for (auto& [name, courier] : m_couriers) {
+    // Queued parcels stay pending in the outbox; the new channels send them.
+    for (const Parcel& parcel : courier->take_queued()) release(name, parcel.message);
+    if (!courier->is_idle()) m_retired.push_back(std::move(courier));
+  }
+  m_couriers.clear();
+  for (auto& [name, connections] : channels) {
+    Courier::Hooks hooks{
+        .check = [this, name](const Parcel& parcel) { return still_due(name, parcel); },
+        .report = [this, name](Parcel parcel, const notifiers::DeliveryResult& result) {
+          on_delivered(name, std::move(parcel), result);
+        },
+        .now = [this] { return m_clock.now(); }};
+    m_couriers.emplace(name, std::make_unique<Courier>(m_io.get_executor(), std::move(connections),
+                                                       m_options.idle_close, std::move(hooks)));
+  }
+}
 
 void Service::start() {
   m_signals.async_wait([this](const boost::system::error_code& e, int s) { on_signal(e, s); });
@@ -62,7 +83,7 @@ void Service::start() {
   }
   const auto planning = std::chrono::steady_clock::now();
   wake();
-  sd_notify(0, "READY=1");
+  m_systemd.notify("READY=1");
   spdlog::info("event=ready rules={} acts={} state={} first_wake={}ms", m_options.config_path.string(),
                m_rules.acts.size(), m_store.path().string(),
                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - planning).count());
@@ -132,7 +153,7 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
     spdlog::error("event=store-error {}", pending.error().message);
     return false;
   }
-  m_queue = pending->size();
+  m_pending = pending->size();
   m_next_retry.reset();
   if (pending->empty()) return true;
   // The states are read again right before delivery: a step recorded meanwhile is skipped.
@@ -142,6 +163,7 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
   std::map<std::string, std::vector<Notification>> batches;
   std::map<std::string, std::int64_t> attempts;
   for (const store::OutboxEntry& entry : *pending) {
+    if (m_with_courier.contains(entry.key + '\n' + entry.channel)) continue;  // on its way
     const std::vector<std::string> key = {entry.key};
     const auto not_before = entry.next_attempt.empty() ? std::nullopt : parse_utc(entry.next_attempt);
     if (not_before && *not_before > instant && !m_retry_now) {
@@ -158,7 +180,7 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
       finish("dead", "undelivered within the maximum age; last error: " + entry.detail);
       continue;
     }
-    if (!m_channels.contains(entry.channel)) {
+    if (!m_couriers.contains(entry.channel)) {
       spdlog::error("event=dead key={} channel={} reason=\"the channel is no longer configured\"",
                     entry.key, entry.channel);
       finish("dead", "the channel is no longer configured");
@@ -198,80 +220,148 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
                                          plan.prerequisites[found->second], plan.states)});
   }
   m_retry_now = false;
-  bool stored = true;
-  for (const auto& [name, notifications] : batches) {
-    notifiers::Channel& channel = *m_channels.at(name);
-    stored = send(channel, name, notifications, attempts, instant) && stored;
-    channel.end_batch();
-  }
+  for (const auto& [name, notifications] : batches) dispatch(name, notifications, attempts, instant);
   announce_dead();
-  if (auto remaining = m_store.pending_outbox()) m_queue = remaining->size();
-  return stored;
+  return true;
 }
 
-void Service::fail(std::span<const std::string> keys, std::string_view channel,
-                   std::string_view detail, std::time_t instant, std::int64_t attempts,
-                   std::optional<std::chrono::seconds> retry_after) {
+void Service::dispatch(std::string_view channel, const std::vector<Notification>& notifications,
+                       const std::map<std::string, std::int64_t>& attempts, std::time_t instant) {
+  std::vector<std::string> undeliverable;
+  const bool email = channel == k_mail_channel;  // webhooks need no people
+  auto messages = compose_messages(m_rules, notifications, m_rules.config.delivery.digest, undeliverable, email);
+  for (const std::string& key : undeliverable) {
+    spdlog::error("event=dead key={} reason=\"nobody holds the recipient's role in the actors file\"", key);
+  }
+  (void)m_store.finish(undeliverable, channel,
+                       store::Outcome{.status = "dead", .detail = "no people for the recipient's role",
+                                      .at = utc_text(instant)});
+  Courier& courier = *m_couriers.find(channel)->second;
+  for (Message& message : messages) {
+    std::int64_t tried = 0;
+    for (const std::string& key : message.keys) {
+      m_with_courier.insert(key + '\n' + std::string(channel));
+      const auto it = attempts.find(key + '\n' + std::string(channel));
+      if (it != attempts.end()) tried = std::max(tried, it->second);
+    }
+    courier.send(Parcel{.message = std::move(message), .attempts = tried});
+  }
+}
+
+bool Service::still_due(std::string_view channel, const Parcel& parcel) {
+  if (m_stopping) {
+    release(channel, parcel.message);
+    return false;
+  }
+  if (!recorded_meanwhile(parcel.message)) return true;
+  // Left pending, and the service wakes up again at once: the next batch skips the
+  // recorded step and sends the rest of the message.
+  spdlog::info("event=deferred channel={} message={} reason=\"a step was recorded while it waited\"", channel,
+               parcel.message.id);
+  release(channel, parcel.message);
+  const std::time_t now = m_clock.now();
+  m_next_retry = std::min(m_next_retry.value_or(now), now);
+  rearm();
+  return false;
+}
+
+void Service::release(std::string_view channel, const Message& message) {
+  for (const std::string& key : message.keys) {
+    const auto it = m_with_courier.find(key + '\n' + std::string(channel));
+    if (it != m_with_courier.end()) m_with_courier.erase(it);
+  }
+}
+
+void Service::on_delivered(const std::string& channel, Parcel parcel, const notifiers::DeliveryResult& result) {
+  release(channel, parcel.message);
+  const Message& message = parcel.message;
+  using Outcome = notifiers::DeliveryResult::Outcome;
+  using Scope = notifiers::DeliveryResult::Scope;
+  const std::time_t finished_at = m_clock.now();  // a retry counts from the failure
+  if (result.outcome == Outcome::cancelled) {
+    spdlog::info("event=cancelled channel={} message={} keys={}: stays pending", channel, message.id,
+                 message.keys.size());
+  } else if (result.outcome == Outcome::transient) {
+    fail(message.keys, channel, result.detail, finished_at, parcel.attempts, result.retry_after);
+    if (result.scope == Scope::connection) fail_queued(channel, result, finished_at);
+  } else {
+    std::string to;
+    for (const Address& a : message.to) to += (to.empty() ? "" : ",") + a.email;
+    const bool sent = result.outcome == Outcome::delivered;
+    const std::string_view status = sent ? "sent" : "dead";
+    spdlog::log(sent ? spdlog::level::info : spdlog::level::err,
+                "event={} channel={} message={} keys={} to={} detail=\"{}\"", status, channel, message.id,
+                message.keys.size(), to, result.detail);
+    auto finished = m_store.finish(message.keys, channel,
+                                   store::Outcome{.status = status, .message_id = message.id,
+                                                  .detail = result.detail, .at = utc_text(finished_at)});
+    if (!finished) spdlog::error("event=store-error {}", finished.error().message);
+    if (!result.refused.empty()) report_refused(channel, message, result.refused);
+    if (result.scope == Scope::configuration) fail_queued(channel, result, finished_at);
+  }
+  after_delivery();
+}
+
+void Service::fail_queued(const std::string& channel, const notifiers::DeliveryResult& cause,
+                          std::time_t failed_at) {
+  const auto it = m_couriers.find(channel);
+  if (it == m_couriers.end()) return;
+  const std::vector<Parcel> queued = it->second->take_queued();
+  if (queued.empty() && cause.scope != notifiers::DeliveryResult::Scope::configuration) return;
+  const bool configuration = cause.scope == notifiers::DeliveryResult::Scope::configuration;
+  if (configuration) {
+    spdlog::error("event=channel-misconfigured channel={} detail=\"{}\" not_tried={}: fix the configuration, "
+                  "then `scadenzario outbox retry --channel {}`",
+                  channel, cause.detail, queued.size(), channel);
+  } else {
+    spdlog::warn("event=channel-unreachable channel={} not_tried={}: they wait for the channel's next retry",
+                 channel, queued.size());
+  }
+  const std::string detail = "not tried: " + cause.detail;
+  for (const Parcel& parcel : queued) {
+    release(channel, parcel.message);
+    if (configuration) {
+      (void)m_store.finish(parcel.message.keys, channel,
+                           store::Outcome{.status = "dead", .detail = detail, .at = utc_text(failed_at)});
+    } else {
+      fail(parcel.message.keys, channel, detail, failed_at, parcel.attempts, cause.retry_after);
+    }
+  }
+}
+
+void Service::report_refused(std::string_view channel, const Message& message,
+                             const std::vector<notifiers::RefusedRecipient>& refused) {
+  for (const notifiers::RefusedRecipient& recipient : refused) {
+    spdlog::error("event=recipient-refused channel={} message={} address={} reply=\"{}\": "
+                  "the others received it; correct the address in the actors file",
+                  channel, message.id, recipient.email, recipient.reply);
+  }
+}
+
+void Service::after_delivery() {
+  bool idle = true;
+  for (const auto& [name, courier] : m_couriers) idle = idle && courier->is_idle();
+  std::erase_if(m_retired, [](const std::unique_ptr<Courier>& courier) { return courier->is_idle(); });
+  if (!idle || m_stopping) return;
+  announce_dead();
+  if (auto remaining = m_store.pending_outbox()) m_pending = remaining->size();
+  rearm();
+}
+
+void Service::fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
+                   std::time_t failed_at, std::int64_t attempts, std::optional<std::chrono::seconds> retry_after) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const auto wait = retry_delay(m_options.retry, static_cast<int>(attempts + 1), unit(m_jitter), retry_after);
-  const std::time_t next = instant + wait.count();
+  const std::time_t next = failed_at + wait.count();
   m_next_retry = std::min(m_next_retry.value_or(next), next);
   const std::string next_text = utc_text(next);
   spdlog::warn("event=retry-later channel={} keys={} attempt={} next={} detail=\"{}\"", channel,
                keys.size(), attempts + 1, next_text, detail);
   auto finished = m_store.finish(keys, channel,
                                  store::Outcome{.status = "pending", .detail = detail,
-                                                .at = utc_text(instant), .next_attempt = next_text});
+                                                .at = utc_text(failed_at), .next_attempt = next_text});
   if (!finished) spdlog::error("event=store-error {}", finished.error().message);
-}
-
-bool Service::send(notifiers::Channel& channel, std::string_view channel_name,
-                   const std::vector<Notification>& notifications,
-                   const std::map<std::string, std::int64_t>& attempts, std::time_t instant) {
-  const std::string at = utc_text(instant);
-  std::vector<std::string> undeliverable;
-  const bool email = channel_name == k_mail_channel;  // webhooks need no people
-  const auto messages = compose_messages(m_rules, notifications, m_rules.config.delivery.digest,
-                                         undeliverable, email);
-  for (const std::string& key : undeliverable) {
-    spdlog::error("event=dead key={} reason=\"nobody holds the recipient's role in the actors file\"", key);
-  }
-  (void)m_store.finish(undeliverable, channel_name,
-                       store::Outcome{.status = "dead", .detail = "no people for the recipient's role", .at = at});
-  bool stored = true;
-  for (const Message& message : messages) {
-    if (recorded_meanwhile(message)) {
-      // Left pending, and the service wakes up again at once: the next batch skips the
-      // recorded step and sends the rest of the message.
-      spdlog::info("event=deferred channel={} message={} reason=\"a step was recorded during the batch\"",
-                   channel_name, message.id);
-      m_next_retry = std::min(m_next_retry.value_or(instant), instant);
-      continue;
-    }
-    const notifiers::DeliveryResult result = channel.deliver(message, instant);
-    std::string to;
-    for (const Address& a : message.to) to += (to.empty() ? "" : ",") + a.email;
-    using Outcome = notifiers::DeliveryResult::Outcome;
-    if (result.outcome == Outcome::transient) {
-      std::int64_t tried = 0;
-      for (const std::string& key : message.keys) {
-        const auto it = attempts.find(key + '\n' + std::string(channel_name));
-        if (it != attempts.end()) tried = std::max(tried, it->second);
-      }
-      fail(message.keys, channel_name, result.detail, instant, tried, result.retry_after);
-      continue;
-    }
-    const std::string_view status = result.outcome == Outcome::delivered ? "sent" : "dead";
-    spdlog::log(result.outcome == Outcome::delivered ? spdlog::level::info : spdlog::level::err,
-                "event={} channel={} message={} keys={} to={} detail=\"{}\"", status, channel_name,
-                message.id, message.keys.size(), to, result.detail);
-    auto finished = m_store.finish(message.keys, channel_name,
-                                   store::Outcome{.status = status, .message_id = message.id,
-                                                  .detail = result.detail, .at = at});
-    if (!finished) spdlog::error("event=store-error {}", finished.error().message);
-    stored = stored && finished.has_value();
-  }
-  return stored;
+  rearm();
 }
 
 bool Service::recorded_meanwhile(const Message& message) {
@@ -305,26 +395,35 @@ void Service::announce_dead() {
   }
 }
 
+std::size_t Service::queue_size() const { return m_pending; }
+
 void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
   const auto next = next_notification_time(plan.input(m_rules), now);
-  std::optional<std::time_t> wake_at;
-  if (next) wake_at = m_clock.instant(*next);
-  // A failed delivery comes back at its own time; a failure of the store, after retry_delay.
-  // (Retry times are instants of the service's clock, like the notifications: the test
-  // clock's offset and speed apply to both.)
-  std::optional<std::time_t> retry_at;
-  if (m_next_retry) retry_at = *m_next_retry;
-  if (retry) retry_at = std::min(retry_at.value_or(LLONG_MAX), m_clock.now() + m_options.retry_delay.count());
+  m_next_notification.reset();
+  if (next) m_next_notification = m_clock.instant(*next);
+  m_next_text = next ? format_it(*next) : std::string("nessuna");
+  // A failure of the store comes back after retry_delay. (Retry times are instants of the
+  // service's clock, like the notifications: the test clock's offset and speed apply to both.)
+  m_store_retry.reset();
+  if (retry) m_store_retry = m_clock.now() + m_options.retry_delay.count();
+  rearm();
+}
+
+void Service::rearm() {
+  if (m_stopping) return;
+  std::optional<std::time_t> wake_at = m_next_notification;
+  std::optional<std::time_t> retry_at = m_next_retry;
+  if (m_store_retry) retry_at = std::min(retry_at.value_or(LLONG_MAX), *m_store_retry);
   const bool retrying = retry_at && (!wake_at || *retry_at < *wake_at);
   if (retrying) wake_at = retry_at;
-  const std::string next_text = next ? format_it(*next) : std::string("nessuna");
-  notify_status(next_text);
+  notify_status(m_next_text);
   if (!wake_at) {
-    spdlog::info("event=sleep next=none queue={}", m_queue);
+    m_timer.cancel();
+    spdlog::info("event=sleep next=none queue={}", queue_size());
     return;
   }
-  spdlog::info("event=sleep next=\"{}\" in={}s retry={} queue={}", next_text,
-               *wake_at - m_clock.now(), retrying, m_queue);
+  spdlog::info("event=sleep next=\"{}\" in={}s retry={} queue={}", m_next_text, *wake_at - m_clock.now(),
+               retrying, queue_size());
   m_timer.expires_at(m_clock.system_time(*wake_at));
   m_timer.async_wait([this](const boost::system::error_code& error) {
     if (!error) wake();
@@ -344,10 +443,8 @@ void Service::wake() {
   } catch (const std::exception& error) {
     // A store failure: nothing was half-written (every write is one transaction); try again.
     spdlog::error("event=wake-failed error=\"{}\"", error.what());
-    m_timer.expires_after(m_options.retry_delay);
-    m_timer.async_wait([this](const boost::system::error_code& e) {
-      if (!e) wake();
-    });
+    m_store_retry = m_clock.now() + m_options.retry_delay.count();
+    rearm();
   }
 }
 
@@ -359,18 +456,35 @@ void Service::on_signal(const boost::system::error_code& error, int signal) {
     return;
   }
   spdlog::info("event=stop signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-  sd_notify(0, "STOPPING=1");
+  stop();
+}
+
+void Service::stop() {
+  m_systemd.notify("STOPPING=1");
   m_stopping = true;
   m_timer.cancel();
   m_watchdog.cancel();
   m_signals.cancel();
   m_clock_watch.stop();
+  // Queued messages stay pending; those in flight end soon, and the loop runs until
+  // their results are back (a delivery that made it is recorded as sent).
+  std::size_t in_flight = 0;
+  for (auto& [name, courier] : m_couriers) {
+    for (const Parcel& parcel : courier->take_queued()) release(name, parcel.message);
+    in_flight += courier->in_flight();
+    courier->cancel();
+  }
+  for (auto& courier : m_retired) {
+    in_flight += courier->in_flight();
+    courier->cancel();
+  }
+  if (in_flight > 0) spdlog::info("event=stopping in_flight={}: cancelled", in_flight);
 }
 
 void Service::reload() {
-  sd_notify(0, "RELOADING=1");
+  m_systemd.notify("RELOADING=1");
   apply_reload();
-  sd_notify(0, "READY=1");
+  m_systemd.notify("READY=1");
   // The administrator may have fixed what made deliveries fail: try them now.
   m_retry_now = true;
   m_timer.cancel();
@@ -393,10 +507,10 @@ void Service::apply_reload() {
                     channels.error().size());
       return;
     }
-    m_channels = *std::move(channels);
+    install_channels(*std::move(channels));
   }
   m_rules = *std::move(loaded);
-  spdlog::info("event=reloaded acts={} channels={}", m_rules.acts.size(), m_channels.size());
+  spdlog::info("event=reloaded acts={} channels={}", m_rules.acts.size(), m_couriers.size());
 }
 
 void Service::on_clock_change() {
@@ -408,16 +522,16 @@ void Service::on_clock_change() {
 }
 
 void Service::notify_status(const std::string& next) const {
-  sd_notify(0, ("STATUS=prossima notifica: " + next + "; in coda: " + std::to_string(m_queue)).c_str());
+  m_systemd.notify("STATUS=prossima notifica: " + next + "; in coda: " + std::to_string(queue_size()));
 }
 
 void Service::arm_watchdog() {
-  std::uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) <= 0) return;
-  m_watchdog.expires_after(std::chrono::microseconds{usec / 2});
+  if (!m_watchdog_interval) return;
+  // A third of the interval: no gap reaches the half that systemd advises, even late.
+  m_watchdog.expires_after(*m_watchdog_interval / 3);
   m_watchdog.async_wait([this](const boost::system::error_code& error) {
     if (error) return;
-    sd_notify(0, "WATCHDOG=1");
+    m_systemd.notify("WATCHDOG=1");
     arm_watchdog();
   });
 }

@@ -1,15 +1,21 @@
 // scadenzariod's event loop. On every wake-up: plan what is due since the last run and
-// enqueue it into the outbox in one transaction (exactly once per key); deliver the
-// pending entries, reading each step's state again just before; then sleep on one
-// timer until the next notification. Nothing polls: with nothing due the process waits
-// in the kernel until the timer or a signal. SIGHUP reloads the rules (all or nothing),
-// SIGTERM and SIGINT stop cleanly.
+// enqueue it into the outbox in one transaction (exactly once per key); compose the
+// pending entries into messages and hand them to each channel's Courier, which delivers
+// them off the loop and reports back (the states are read again just before each
+// message leaves); then sleep on one timer until the next notification or retry.
+// Nothing polls: with nothing due the process waits in the kernel until the timer or a
+// signal. The loop only plans, times, signals and pings the watchdog, so a stalled peer
+// never holds it. SIGHUP reloads the rules (all or nothing); SIGTERM and SIGINT cancel
+// the transfers in flight (their messages stay pending) and stop.
 #pragma once
 
 #include "core/retry_policy.hpp"
 #include "core/rule_set.hpp"
 #include "notifiers/channel.hpp"
+#include "notifiers/channel_factory.hpp"
+#include "service/courier.hpp"
 #include "service/local_clock.hpp"
+#include "service/systemd_notifier.hpp"
 #include "service/wall_clock_watch.hpp"
 #include "store/store.hpp"
 
@@ -24,14 +30,14 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <span>
 #include <memory>
 #include <string>
 
 namespace scadenzario::service {
 
-// The delivery channels by name: "mail" (the Maildir, or SMTP), "webhook:NAME".
-using Channels = std::map<std::string, std::unique_ptr<notifiers::Channel>, std::less<>>;
+using notifiers::Channels;
 
 // Builds the channels of a configuration (reading its secrets), or says what is wrong.
 using ChannelBuilder = std::function<std::expected<Channels, std::vector<std::string>>(const Config&)>;
@@ -41,6 +47,7 @@ struct ServiceOptions {
   std::chrono::seconds retry_delay{60};  // after a failure of the store itself
   RetryPolicy retry;                     // of failed deliveries
   ChannelBuilder build_channels;         // on reload: the new configuration's channels
+  std::chrono::milliseconds idle_close{5000};  // a connection unused this long is closed
 };
 
 class Service {
@@ -53,46 +60,67 @@ public:
 
 private:
   struct Plan;
+  using Parcel = Courier::Parcel;
 
   void wake();
   Plan build_plan(const LocalTime& now);
-  bool send(notifiers::Channel& channel, std::string_view channel_name,
-            const std::vector<Notification>& notifications,
-            const std::map<std::string, std::int64_t>& attempts, std::time_t instant);
-  void fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
-            std::time_t instant, std::int64_t attempts,
-            std::optional<std::chrono::seconds> retry_after = std::nullopt);
-  void announce_dead();
-  // True when a step of `message` was recorded after the batch read the states: a batch
-  // to a slow server can take seconds, and a step done meanwhile must not be reminded.
-  bool recorded_meanwhile(const Message& message);
+  void refresh_states(Plan& plan);
   bool enqueue_due(const Plan& plan, const LocalTime& now, std::time_t instant);
   bool deliver_pending(Plan& plan, std::time_t instant);
-  void refresh_states(Plan& plan);
+  void dispatch(std::string_view channel, const std::vector<Notification>& notifications,
+                const std::map<std::string, std::int64_t>& attempts, std::time_t instant);
+
+  // The couriers' hooks: the check before a parcel leaves, and its result.
+  bool still_due(std::string_view channel, const Parcel& parcel);
+  void on_delivered(const std::string& channel, Parcel parcel, const notifiers::DeliveryResult& result);
+  void fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
+            std::time_t failed_at, std::int64_t attempts,
+            std::optional<std::chrono::seconds> retry_after = std::nullopt);
+  // The parcels still queued behind a connection or configuration failure meet its fate.
+  void fail_queued(const std::string& channel, const notifiers::DeliveryResult& cause, std::time_t failed_at);
+  void report_refused(std::string_view channel, const Message& message,
+                      const std::vector<notifiers::RefusedRecipient>& refused);
+  void release(std::string_view channel, const Message& message);
+  void after_delivery();
+  void announce_dead();
+  bool recorded_meanwhile(const Message& message);
+
+  void install_channels(Channels channels);
   void arm(const Plan& plan, const LocalTime& now, bool retry);
+  void rearm();
   void on_signal(const boost::system::error_code& error, int signal);
+  void stop();
   void reload();
   // Loads the rules and builds their channels; swaps both in only if both succeed.
   void apply_reload();
   void on_clock_change();
   void notify_status(const std::string& next) const;
   void arm_watchdog();
+  std::size_t queue_size() const;
 
   boost::asio::io_context& m_io;
   ServiceOptions m_options;
   RuleSet m_rules;
   store::Store m_store;
-  Channels m_channels;
   LocalClock m_clock;
+  SystemdNotifier m_systemd;
   boost::asio::system_timer m_timer;
   boost::asio::steady_timer m_watchdog;
+  std::optional<std::chrono::microseconds> m_watchdog_interval;
   boost::asio::signal_set m_signals;
   WallClockWatch m_clock_watch;
-  std::size_t m_queue = 0;
-  std::optional<std::time_t> m_next_retry;  // the earliest retry of a failed delivery
-  bool m_retry_now = false;                 // after a reload: retry without waiting
-  bool m_stopping = false;                  // after SIGTERM or SIGINT: no more wake-ups
+  std::size_t m_pending = 0;                    // pending deliveries at the last wake-up
+  std::optional<std::time_t> m_next_notification;  // of the plan
+  std::optional<std::time_t> m_next_retry;      // the earliest retry of a failed delivery
+  std::optional<std::time_t> m_store_retry;     // after a failure of the store itself
+  std::string m_next_text = "nessuna";          // the next notification, for the status line
+  bool m_retry_now = false;                     // after a reload: retry without waiting
+  bool m_stopping = false;                      // after SIGTERM or SIGINT: no more wake-ups
+  std::set<std::string, std::less<>> m_with_courier;  // "key\nchannel" queued or in flight
   std::mt19937 m_jitter{std::random_device{}()};
+  // Last: destroyed first, while what their reports use still lives.
+  std::vector<std::unique_ptr<Courier>> m_retired;  // replaced by a reload, still busy
+  std::map<std::string, std::unique_ptr<Courier>, std::less<>> m_couriers;  // by channel name
 };
 
 }  // namespace scadenzario::service

@@ -642,21 +642,35 @@ Result<void> Store::finish(std::span<const std::string> keys, std::string_view c
   return {};
 }
 
-Result<std::size_t> Store::retry(std::string_view key) {
+namespace {
+
+constexpr std::string_view k_requeue =
+    "UPDATE outbox SET status = 'pending', next_attempt = '', finished_at = '', announced = 0,"
+    " enqueued_at = ''";
+
+}  // namespace
+
+Result<std::size_t> Store::requeue(std::string_view where, std::string_view value) {
   int rc = sqlite3_exec(m_db.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
   Transaction transaction(m_db.get());
-  auto update = prepare(
-      "UPDATE outbox SET status = 'pending', next_attempt = '', finished_at = '', announced = 0,"
-      " enqueued_at = '' WHERE key = ?1 AND status IN ('pending', 'dead')");
+  auto update = prepare(std::string(k_requeue) + " WHERE " + std::string(where));
   if (!update) return std::unexpected(update.error());
-  update->bind(1, key);
+  update->bind(1, value);
   if ((rc = update->step()) != SQLITE_DONE) return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
   const auto changed = static_cast<std::size_t>(sqlite3_changes(m_db.get()));
   if ((rc = transaction.commit()) != SQLITE_OK) {
     return std::unexpected(sqlite_error(m_db.get(), rc, "write", m_path));
   }
   return changed;
+}
+
+Result<std::size_t> Store::retry(std::string_view key) {
+  return requeue("key = ?1 AND status IN ('pending', 'dead')", key);
+}
+
+Result<std::size_t> Store::retry_channel(std::string_view channel) {
+  return requeue("channel = ?1 AND status = 'dead'", channel);
 }
 
 Result<std::vector<OutboxEntry>> Store::unannounced_dead() {

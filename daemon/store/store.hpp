@@ -141,6 +141,10 @@ public:
   // Returns how many.
   Result<std::size_t> retry(std::string_view key);
 
+  // Puts every dead delivery through `channel` back in the queue, as retry() does: after
+  // an administrator fixed what the channel's peer refused. Returns how many.
+  Result<std::size_t> retry_channel(std::string_view channel);
+
   // Dead letters the administrator has not been told of, and marking them told.
   Result<std::vector<OutboxEntry>> unannounced_dead();
   Result<void> mark_announced(std::span<const OutboxEntry> entries);
@@ -157,6 +161,8 @@ private:
   Result<void> execute(std::string_view sql);
   Result<void> write_change(const StepChange& change);
   Result<void> append_audit(const StepChange& change);
+  // Puts the deliveries matching `where` (SQL with ?1 bound to `value`) back in the queue.
+  Result<std::size_t> requeue(std::string_view where, std::string_view value);
 
   Connection m_db;
   std::filesystem::path m_path;

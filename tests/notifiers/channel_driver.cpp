@@ -1,10 +1,11 @@
 // Test helper: delivers sample messages through a real SMTP or webhook channel, so that
 // smtp_peer_test.py and webhook_peer_test.py can check what real peers on 127.0.0.1 receive and
 // how each of their answers is classified. One line per delivery on stdout:
-//   OUTCOME<TAB>RETRY_AFTER_SECONDS or -<TAB>DETAIL
+//   OUTCOME<TAB>RETRY_AFTER_SECONDS or -<TAB>SCOPE<TAB>REFUSED or -<TAB>DETAIL
+// (REFUSED: the addresses refused alone, separated by commas)
 //
 //   channel_driver smtp URL SECURITY [--ca FILE] [--user NAME --password-file FILE]
-//                  [--timeout-ms N] [--count N] [--to ADDRESS] [--id-prefix P]
+//                  [--timeout-ms N] [--count N] [--to ADDRESS[,ADDRESS...]] [--id-prefix P]
 //   channel_driver webhook URL PRESET [--ca FILE] [--secret-file FILE] [--timeout-ms N]
 //                  [--count N] [--id-prefix P] [--now UNIX]
 #include "notifiers/smtp_channel.hpp"
@@ -12,6 +13,7 @@
 #include "notifiers/webhook_signature.hpp"
 #include "sample_message.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -94,11 +96,22 @@ int main(int argc, char** argv) {
     char id[32];
     std::snprintf(id, sizeof id, "%s%08d", option(options, "--id-prefix", "00c0ffee").c_str(), i);
     Message message = test::sample_message(id);
-    if (const std::string to = option(options, "--to"); !to.empty()) message.to = {{"", to}};
+    if (const std::string to = option(options, "--to"); !to.empty()) {
+      message.to.clear();
+      message.cc.clear();
+      for (std::size_t start = 0; start <= to.size();) {
+        const std::size_t comma = std::min(to.find(',', start), to.size());
+        message.to.push_back({"", to.substr(start, comma - start)});
+        start = comma + 1;
+      }
+    }
     const DeliveryResult result = channel->deliver(message, now);
+    std::string refused;
+    for (const RefusedRecipient& r : result.refused) refused += (refused.empty() ? "" : ",") + r.email;
     std::cout << to_string(result.outcome) << '\t'
               << (result.retry_after ? std::to_string(result.retry_after->count()) : "-") << '\t'
-              << result.detail << std::endl;
+              << to_string(result.scope) << '\t' << (refused.empty() ? "-" : refused) << '\t' << result.detail
+              << std::endl;
   }
   channel->end_batch();
   return 0;

@@ -88,7 +88,8 @@ TEST_CASE("Secret: moving leaves the source empty", "[secret]") {
   CHECK(second.reveal() == "abc");
 }
 
-TEST_CASE("make_channels: the Maildir without [smtp], SMTP with it, a channel per webhook", "[channels]") {
+TEST_CASE("make_channels: the Maildir without [smtp], SMTP with its connections, a channel per webhook",
+          "[channels]") {
   const TemporaryDirectory dir;
   dir.write("webhook-secret", "whsec_Zm9vYmFy\n");
   Config config;
@@ -96,21 +97,26 @@ TEST_CASE("make_channels: the Maildir without [smtp], SMTP with it, a channel pe
   const ChannelEnvironment environment{.config_dir = dir.path()};
   auto maildir = make_channels(config, environment);
   REQUIRE(maildir);
-  CHECK(maildir->email->name() == "maildir");
+  REQUIRE(maildir->size() == 1);
+  REQUIRE(maildir->at("mail").size() == 1);
+  CHECK(maildir->at("mail").front()->name() == "maildir");
   CHECK(fs::is_directory(dir.path() / "Maildir" / "new"));
-  CHECK(maildir->webhooks.empty());
 
-  config.delivery.smtp = SmtpSettings{.url = "smtp://127.0.0.1:2525", .security = SmtpSecurity::none};
+  config.delivery.smtp = SmtpSettings{.url = "smtp://127.0.0.1:2525", .security = SmtpSecurity::none,
+                                      .connections = 3};
   config.delivery.webhook_targets = {
       WebhookSettings{.name = "documentale", .url = "http://127.0.0.1:9/", .secret = {.file = "webhook-secret"}},
       WebhookSettings{.name = "teams", .url = "https://hooks.example.it/x", .preset = WebhookPreset::teams}};
   auto both = make_channels(config, environment);
   REQUIRE(both);
-  CHECK(both->email->name() == "smtp");
-  REQUIRE(both->webhooks.size() == 2);
-  CHECK(both->webhook("documentale")->name() == "webhook");
-  CHECK(both->webhook("teams") == both->webhooks[1].second.get());
-  CHECK(both->webhook("slack") == nullptr);
+  std::vector<std::string> names;
+  for (const auto& [name, connections] : *both) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"mail", "webhook:documentale", "webhook:teams"});
+  REQUIRE(both->at("mail").size() == 3);
+  CHECK(both->at("mail").front()->name() == "smtp");
+  CHECK(both->at("mail")[0] != both->at("mail")[2]);  // one channel, so one connection, each
+  REQUIRE(both->at("webhook:teams").size() == 1);
+  CHECK(both->at("webhook:documentale").front()->name() == "webhook");
 }
 
 TEST_CASE("make_channels: every unreadable secret reported, by where it is", "[channels]") {

@@ -1,16 +1,17 @@
 """The SMTP channel against a real server: Debian's aiosmtpd on 127.0.0.1, with STARTTLS
 on a certificate made for this run and AUTH required over TLS. Every message received is
 read with independent parsers (message_checks.py). Then each failure the world can cause,
-and its class: a 550 to RCPT TO is permanent; a 451, a refused password, a refused
-connection, a silent server (timeout), a server without STARTTLS and a certificate that
-does not verify are transient.
+and its class: a 550 to the only RCPT TO is permanent and a 451 transient (the message's
+own); a 550 to one of two recipients delivers to the other and reports the refused one;
+a refused connection, a silent server (timeout) and a certificate that does not verify
+are transient connection failures; a refused password and a server without the STARTTLS
+required are configuration errors.
 
 Usage: /usr/bin/python3 smtp_peer_test.py PATH/TO/channel_driver
 """
 import logging
 import os
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from message_checks import check, check_message
+from driver import run_driver
 from tls_fixture import SilentServer, free_port, make_certificate
 
 USER = "scadenzario"
@@ -58,11 +60,8 @@ def expect(condition, what):
 
 
 def drive(driver, *args):
-    """Runs the driver; returns its lines as (outcome, retry_after, detail)."""
-    done = subprocess.run([driver, "smtp", *args], capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise SystemExit("driver failed: " + done.stderr)
-    return [tuple(line.split("\t", 2)) for line in done.stdout.splitlines()]
+    """Runs the driver; returns its lines as (outcome, retry_after, detail, scope, refused)."""
+    return run_driver(driver, "smtp", *args)
 
 
 def start(handler, port, **kwargs):
@@ -98,16 +97,27 @@ def test_starttls_auth_batch(driver, directory, cert, key):
         expect(True, "each received message parses: headers, RFC 2047, both alternatives, the calendar")
 
         refused = drive(driver, *common, "--to", "ignoto@cciaa.example.it")
-        expect(refused[0][0] == "permanent", "a 550 to RCPT TO is permanent: %r" % refused)
+        expect(refused[0][0] == "permanent" and refused[0][3] == "message",
+               "a 550 to the only RCPT TO: the message's own permanent failure: %r" % refused)
         expect("550 5.1.1 <ignoto@cciaa.example.it>: utente sconosciuto" in refused[0][2],
                "the detail holds the server's 550 reply")
         busy = drive(driver, *common, "--to", "occupato@cciaa.example.it")
-        expect(busy[0][0] == "transient" and "451 4.3.0" in busy[0][2], "a 451 is transient: %r" % busy)
+        expect(busy[0][0] == "transient" and busy[0][3] == "message" and "451 4.3.0" in busy[0][2],
+               "a 451 is transient: %r" % busy)
+
+        before = len(handler.received)
+        partial = drive(driver, *common, "--to", "ignoto@cciaa.example.it,giunta@cciaa.example.it")
+        expect(partial[0][0] == "delivered" and partial[0][4] == ["ignoto@cciaa.example.it"],
+               "a 550 to one of two recipients: delivered to the other, the refused one reported: %r" % partial)
+        expect("for 1 of 2 recipients" in partial[0][2], "the detail counts the accepted recipients")
+        expect(len(handler.received) == before + 1 and handler.received[-1][2] == ["giunta@cciaa.example.it"],
+               "the server received the message for the valid recipient")
 
         with open(password_file, "w") as file:
             file.write("sbagliata\n")
         denied = drive(driver, *common)
-        expect(denied[0][0] == "transient", "a refused password is transient (fixed by the administrator): %r" % denied)
+        expect(denied[0][0] == "permanent" and denied[0][3] == "configuration",
+               "a refused password: a configuration error, not retried blindly: %r" % denied)
         expect("sbagliata" not in denied[0][2] and PASSWORD not in denied[0][2], "no password in the detail")
 
         unverified = drive(driver, "smtp://127.0.0.1:%d" % port, "starttls")
@@ -136,8 +146,8 @@ def test_no_starttls(driver, cert):
     controller = start(handler, port)
     try:
         required = drive(driver, "smtp://127.0.0.1:%d" % port, "starttls", "--ca", cert)
-        expect(required[0][0] == "transient" and not handler.received,
-               "STARTTLS required, not offered: nothing sent, transient: %r" % required)
+        expect(required[0][0] == "permanent" and required[0][3] == "configuration" and not handler.received,
+               "STARTTLS required, not offered: nothing sent, a configuration error: %r" % required)
         optional = drive(driver, "smtp://127.0.0.1:%d" % port, "starttls-optional", "--ca", cert)
         expect(optional[0][0] == "delivered" and len(handler.received) == 1,
                "starttls-optional sends in the clear to such a server: %r" % optional)
@@ -147,14 +157,16 @@ def test_no_starttls(driver, cert):
 
 def test_refused_and_silent(driver):
     refused = drive(driver, "smtp://127.0.0.1:%d" % free_port(), "none")
-    expect(refused[0][0] == "transient", "a refused connection is transient: %r" % refused)
+    expect(refused[0][0] == "transient" and refused[0][3] == "connection",
+           "a refused connection: a transient connection failure: %r" % refused)
     silent = SilentServer()
     try:
         started = time.monotonic()
         timed_out = drive(driver, "smtp://127.0.0.1:%d" % silent.port, "none", "--timeout-ms", "1500")
         elapsed = time.monotonic() - started
-        expect(timed_out[0][0] == "transient" and "timed out" in timed_out[0][2],
-               "a server that never answers: timeout, transient: %r" % timed_out)
+        expect(timed_out[0][0] == "transient" and timed_out[0][3] == "connection"
+               and "timeout" in timed_out[0][2].replace("timed out", "timeout"),
+               "a server that never answers: timeout, a transient connection failure: %r" % timed_out)
         expect(elapsed < 10, "the timeout holds (%.1f s)" % elapsed)
     finally:
         silent.close()

@@ -14,12 +14,12 @@ import http.server
 import json
 import os
 import ssl
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from driver import run_driver
 from tls_fixture import free_port, make_certificate
 
 SECRET = "whsec_" + base64.b64encode(b"chiave di prova per i webhook").decode()
@@ -84,10 +84,7 @@ def serve(context=None):
 
 
 def drive(driver, url, preset, *args):
-    done = subprocess.run([driver, "webhook", url, preset, *args], capture_output=True, text=True, timeout=60)
-    if done.returncode != 0:
-        raise SystemExit("driver failed: " + done.stderr)
-    return [tuple(line.split("\t", 2)) for line in done.stdout.splitlines()]
+    return run_driver(driver, "webhook", url, preset, *args)
 
 
 def test_signed_batch(driver, base, secret_file, now):

@@ -95,31 +95,46 @@ TEST_CASE("parse_retry_after: delay-seconds or an HTTP date", "[webhook]") {
   CHECK_FALSE(parse_retry_after("99999999999999999999999", now));
 }
 
-TEST_CASE("http_outcome: 2xx delivered, 408, 429, 5xx and no answer transient, other 4xx and 3xx "
-          "permanent", "[webhook]") {
-  CHECK(http_outcome(CURLE_OK, 200) == Outcome::delivered);
-  CHECK(http_outcome(CURLE_OK, 204) == Outcome::delivered);
-  for (const long status : {408L, 429L, 500L, 502L, 503L}) CHECK(http_outcome(CURLE_OK, status) == Outcome::transient);
-  for (const long status : {400L, 401L, 403L, 404L, 410L, 301L, 302L}) {
-    CHECK(http_outcome(CURLE_OK, status) == Outcome::permanent);
+TEST_CASE("http_verdict: 2xx delivered; 401, 403 configuration; 408, 429, 5xx transient; other 4xx and 3xx "
+          "permanent; no answer a connection failure", "[webhook]") {
+  using Scope = DeliveryResult::Scope;
+  CHECK(http_verdict(CURLE_OK, 200) == Verdict{Outcome::delivered, Scope::message});
+  CHECK(http_verdict(CURLE_OK, 204) == Verdict{Outcome::delivered, Scope::message});
+  for (const long status : {408L, 429L, 500L, 502L, 503L}) {
+    CHECK(http_verdict(CURLE_OK, status) == Verdict{Outcome::transient, Scope::message});
+  }
+  for (const long status : {401L, 403L}) {
+    CHECK(http_verdict(CURLE_OK, status) == Verdict{Outcome::permanent, Scope::configuration});
+  }
+  for (const long status : {400L, 404L, 410L, 301L, 302L}) {
+    CHECK(http_verdict(CURLE_OK, status) == Verdict{Outcome::permanent, Scope::message});
   }
   for (const CURLcode code : {CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_RESOLVE_HOST,
                               CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_GOT_NOTHING}) {
-    CHECK(http_outcome(code, 0) == Outcome::transient);
+    CHECK(http_verdict(code, 0) == Verdict{Outcome::transient, Scope::connection});
   }
 }
 
-TEST_CASE("smtp_outcome: 5xx permanent but a refused login, 4xx, refused and timeouts transient",
+TEST_CASE("smtp_verdict: the command a refusal answers tells the message's fault from the configuration's",
           "[smtp]") {
-  CHECK(smtp_outcome(CURLE_OK, 250) == Outcome::delivered);
-  CHECK(smtp_outcome(CURLE_SEND_ERROR, 550) == Outcome::permanent);  // RCPT TO refused
-  CHECK(smtp_outcome(CURLE_SEND_ERROR, 552) == Outcome::permanent);
-  CHECK(smtp_outcome(CURLE_SEND_ERROR, 451) == Outcome::transient);
-  CHECK(smtp_outcome(CURLE_SEND_ERROR, 421) == Outcome::transient);
-  CHECK(smtp_outcome(CURLE_LOGIN_DENIED, 535) == Outcome::transient);
-  CHECK(smtp_outcome(CURLE_COULDNT_CONNECT, 0) == Outcome::transient);
-  CHECK(smtp_outcome(CURLE_OPERATION_TIMEDOUT, 0) == Outcome::transient);
-  CHECK(smtp_outcome(CURLE_USE_SSL_FAILED, 250) == Outcome::transient);  // no STARTTLS offered
+  using Scope = DeliveryResult::Scope;
+  CHECK(smtp_verdict(CURLE_OK, 250, "") == Verdict{Outcome::delivered, Scope::message});
+  CHECK(smtp_verdict(CURLE_SEND_ERROR, 550, "RCPT") == Verdict{Outcome::permanent, Scope::message});
+  CHECK(smtp_verdict(CURLE_WEIRD_SERVER_REPLY, 552, "DATA") == Verdict{Outcome::permanent, Scope::message});
+  CHECK(smtp_verdict(CURLE_SEND_ERROR, 451, "RCPT") == Verdict{Outcome::transient, Scope::message});
+  // The server closes (421), or refuses the greeting for now: nothing else would pass.
+  CHECK(smtp_verdict(CURLE_SEND_ERROR, 421, "MAIL") == Verdict{Outcome::transient, Scope::connection});
+  CHECK(smtp_verdict(CURLE_WEIRD_SERVER_REPLY, 450, "") == Verdict{Outcome::transient, Scope::connection});
+  // What an administrator fixes: the greeting refused, the sender refused, the password,
+  // a server without the STARTTLS that the configuration requires.
+  CHECK(smtp_verdict(CURLE_WEIRD_SERVER_REPLY, 554, "") == Verdict{Outcome::permanent, Scope::configuration});
+  CHECK(smtp_verdict(CURLE_SEND_ERROR, 550, "MAIL") == Verdict{Outcome::permanent, Scope::configuration});
+  CHECK(smtp_verdict(CURLE_LOGIN_DENIED, 535, "AUTH") == Verdict{Outcome::permanent, Scope::configuration});
+  CHECK(smtp_verdict(CURLE_USE_SSL_FAILED, 250, "") == Verdict{Outcome::permanent, Scope::configuration});
+  for (const CURLcode code : {CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SSL_CONNECT_ERROR,
+                              CURLE_RECV_ERROR, CURLE_GOT_NOTHING}) {
+    CHECK(smtp_verdict(code, 0, "DATA") == Verdict{Outcome::transient, Scope::connection});
+  }
 }
 
 TEST_CASE("webhook channel: an id unfit for a header is refused before any connection", "[webhook]") {

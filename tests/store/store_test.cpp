@@ -355,6 +355,14 @@ TEST_CASE("Store: one delivery per key and channel, each with its own attempts a
                                                .next_attempt = "2027-01-23T08:01:00Z"}));
   CHECK(store.pending_outbox().value()[0].enqueued_at == "2027-01-23T08:00:00Z");
   CHECK(store.retry("no/such/key").value() == 0);
+
+  // A channel's dead letters, after a fix of its configuration: that channel's only.
+  REQUIRE(store.finish(keys, "webhook:teams", {.status = "dead", .detail = "HTTP 401",
+                                               .at = "2027-01-23T08:01:00Z"}));
+  CHECK(store.retry_channel("mail").value() == 0);  // the e-mail is sent, not dead
+  CHECK(store.retry_channel("webhook:teams").value() == 1);
+  CHECK(store.pending_outbox().value().size() == 1);
+  CHECK(store.retry_channel("webhook:teams").value() == 0);  // pending is not dead
 }
 
 TEST_CASE("Store: a version-2 database is migrated: its outbox rows become e-mail deliveries",
