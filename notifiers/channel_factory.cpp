@@ -116,7 +116,7 @@ std::expected<Channels, std::vector<std::string>> make_channels(const Config& co
 Message make_test_message(const Config& config, std::vector<Address> to, std::time_t now) {
   Message message{.to = std::move(to), .organization = config.name};
   message.keys = {"send-test/" + std::to_string(now)};
-  message.id = message_id(message.keys);
+  message.id = message_id(body_identity(config), message.keys);
   message.subject = "[Scadenzario] Messaggio di prova";
   message.body = "Messaggio di prova di scadenzario" +
                  (config.name.empty() ? std::string() : " (" + config.name + ")") +

@@ -18,7 +18,7 @@ std::string description(const MessageItem& item) {
 
 void append_event(std::string& out, const MessageItem& item, const std::string& stamp) {
   ical::append_line(out, "BEGIN:VEVENT");
-  ical::append_line(out, "UID:" + ical::escape_text(event_uid(item)));
+  ical::append_line(out, "UID:" + ical::escape_text(item.uid));
   ical::append_line(out, "DTSTAMP:" + stamp);
   ical::append_line(out, "DTSTART;VALUE=DATE:" + ical::date_value(item.due));
   // DTEND of an all-day event is exclusive: the next day.
@@ -30,12 +30,6 @@ void append_event(std::string& out, const MessageItem& item, const std::string& 
 }
 
 }  // namespace
-
-std::string event_uid(const MessageItem& item) {
-  std::string uid = item.occurrence + "/" + item.step;
-  if (!item.member.empty()) uid += "/" + item.member;
-  return uid + "@scadenzario";
-}
 
 std::string render_message_calendar(const Message& message, std::time_t now) {
   if (message.items.empty()) return "";
@@ -51,7 +45,7 @@ std::string render_message_calendar(const Message& message, std::time_t now) {
   const std::string stamp = ical::utc_stamp(now);
   std::set<std::string> seen;  // two notifications of one step make one event
   for (const MessageItem& item : message.items) {
-    if (seen.insert(event_uid(item)).second) append_event(out, item, stamp);
+    if (seen.insert(item.uid).second) append_event(out, item, stamp);
   }
   ical::append_line(out, "END:VCALENDAR");
   return out;

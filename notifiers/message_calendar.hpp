@@ -1,8 +1,9 @@
 // The calendar attachment of an e-mail: an iCalendar (RFC 5545) document with
 // METHOD:PUBLISH and one all-day event per step the message reminds of, on the step's
-// due date. An event's UID names the step (occurrence, step, member), not the
-// notification, so every reminder of one step updates the same event in the
-// recipient's calendar, and matches the event of `scadenzario plan --format ics`.
+// due date. An event's UID is MessageItem::uid (step_uid(): the body, the occurrence and
+// the step, not the notification nor the member), so every reminder of one step updates
+// the same event in the recipient's calendar, and matches the event of
+// `scadenzario plan --format ics`.
 #pragma once
 
 #include "core/message.hpp"
@@ -14,8 +15,5 @@ namespace scadenzario::notifiers {
 
 // Returns the VCALENDAR of `message`'s items, stamped `now` (UTC); "" when it has none.
 std::string render_message_calendar(const Message& message, std::time_t now);
-
-// Returns the UID of the event of `item`'s step: "piano-performance/2027/approva@scadenzario".
-std::string event_uid(const MessageItem& item);
 
 }  // namespace scadenzario::notifiers

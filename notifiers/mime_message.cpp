@@ -56,7 +56,7 @@ std::string headers(const Message& message, const Address& from, std::time_t now
   if (!message.cc.empty()) out += address_field("Cc", message.cc);
   out += unstructured_field("Subject", message.subject);
   out += "Date: " + rfc5322_date(now) + "\r\n";
-  out += "Message-ID: <" + message.id + "@scadenzario>\r\n";
+  out += "Message-ID: <" + message.id + "@" + address_domain(from.email) + ">\r\n";
   out += "Auto-Submitted: auto-generated\r\n";  // RFC 3834: no auto-replies to it
   out += "X-Auto-Response-Suppress: All\r\n";   // the same, for Exchange
   out += "Content-Language: it\r\n";

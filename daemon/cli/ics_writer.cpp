@@ -2,6 +2,7 @@
 
 #include "cli/plan_output.hpp"
 #include "core/icalendar.hpp"
+#include "core/message.hpp"
 
 namespace scadenzario::cli {
 
@@ -29,7 +30,7 @@ void append_event(std::string& out, const RuleSet& rules, const Occurrence& occu
                   const ScheduledStep& scheduled, const std::string& stamp) {
   const Step& step = *scheduled.step;
   append_line(out, "BEGIN:VEVENT");
-  append_line(out, "UID:" + escape_text(occurrence.key() + "/" + step.id + "@scadenzario"));
+  append_line(out, "UID:" + escape_text(step_uid(body_identity(rules.config), occurrence.key(), step.id)));
   append_line(out, "DTSTAMP:" + stamp);
   append_line(out, "DTSTART;VALUE=DATE:" + date_value(scheduled.due));
   // DTEND of an all-day event is exclusive: the next day.

@@ -22,9 +22,26 @@ std::string fnv1a_hex(std::string_view text) {
   return hex;
 }
 
-std::string message_id(std::vector<std::string> keys) {
+std::string address_domain(std::string_view address) {
+  const std::size_t at = address.rfind('@');
+  std::string domain(at == std::string_view::npos || at + 1 == address.size() ? "scadenzario.invalid"
+                                                                              : address.substr(at + 1));
+  for (char& c : domain) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return domain;
+}
+
+BodyIdentity body_identity(const Config& config) {
+  const std::string& sender = config.delivery.from_address;
+  return BodyIdentity{.tag = fnv1a_hex(config.name + '\n' + sender).substr(0, 8), .domain = address_domain(sender)};
+}
+
+std::string step_uid(const BodyIdentity& body, std::string_view occurrence, std::string_view step) {
+  return std::string(occurrence) + "/" + std::string(step) + "@" + body.tag + "." + body.domain;
+}
+
+std::string message_id(const BodyIdentity& body, std::vector<std::string> keys) {
   std::ranges::sort(keys);
-  std::string joined;
+  std::string joined = body.tag + '\n';
   for (const std::string& key : keys) joined += key + '\n';  // keys hold no line breaks
   return fnv1a_hex(joined);
 }
@@ -66,7 +83,7 @@ void add_unique(std::vector<Address>& list, const Person& person) {
   }
 }
 
-MessageItem item_of(const RuleSet& rules, const Notification& n) {
+MessageItem item_of(const RuleSet& rules, const BodyIdentity& body, const Notification& n) {
   const Occurrence& occurrence = *n.occurrence;
   const Step& step = *n.step->step;
   std::string act_title = occurrence.act->title;
@@ -90,7 +107,8 @@ MessageItem item_of(const RuleSet& rules, const Notification& n) {
                      .days_left = n.days_left,
                      .late = n.late,
                      .legal_basis = occurrence.act->legal_basis,
-                     .summary = step_summary_it(rules, n)};
+                     .summary = step_summary_it(rules, n),
+                     .uid = step_uid(body, occurrence.key(), step.id)};
 }
 
 // Builds the message of one group; nullopt when nobody is there to write to and people
@@ -112,11 +130,12 @@ std::optional<Message> compose(const RuleSet& rules, std::vector<const Notificat
     }
   }
   std::ranges::sort(message.keys);
-  message.id = message_id(message.keys);
+  const BodyIdentity body = body_identity(rules.config);
+  message.id = message_id(body, message.keys);
   message.subject = message_subject_it(rules, items);
   message.body = message_body_it(rules, items, !message.cc.empty());
   message.organization = rules.config.name;
-  for (const Notification* n : items) message.items.push_back(item_of(rules, *n));
+  for (const Notification* n : items) message.items.push_back(item_of(rules, body, *n));
   return message;
 }
 

@@ -48,12 +48,13 @@ struct MessageItem {
   bool late = false;      // sent after its time (catch-up)
   std::string legal_basis;
   std::string summary;  // one line, e.g. "Piano della performance — Giunta camerale: APPROVA"
+  std::string uid;      // step_uid(): the step's calendar event, whoever it is written to
 
   friend bool operator==(const MessageItem&, const MessageItem&) = default;
 };
 
 struct Message {
-  std::string id;                 // message_id(keys): Message-ID local part, Maildir name
+  std::string id;                 // message_id(): Message-ID local part, webhook-id, Maildir name
   std::vector<std::string> keys;  // the notification keys it carries, sorted
   std::vector<Address> to;
   std::vector<Address> cc;
@@ -66,11 +67,32 @@ struct Message {
 // Returns the 64-bit FNV-1a hash of `text` as 16 lower-case hex digits.
 std::string fnv1a_hex(std::string_view text);
 
-// Returns the id of a message carrying `keys`: a hash of the sorted keys, so that the
-// same notifications give the same id whatever their order, and a retry of a message
-// is recognised. Two distinct sets of keys share an id with probability about
-// n^2 / 2^65 for n messages (3e-8 for a million).
-std::string message_id(std::vector<std::string> keys);
+// What sets one body's identifiers apart from those of every other body using the same
+// rules: an OIV member or a Segretario serving two Camere must get both reminders, and
+// both calendar events, and a shared webhook receiver must not drop the second body's
+// notification as a duplicate. Stable across restarts and retries: made of the
+// configuration, never of the clock or of chance.
+struct BodyIdentity {
+  std::string tag;     // 8 hex digits of the FNV-1a hash of the body's name and sender
+  std::string domain;  // of the sender address (from_address); "scadenzario.invalid" if none
+};
+
+BodyIdentity body_identity(const Config& config);
+
+// Returns the domain of an e-mail address, lower case; "scadenzario.invalid" when it has
+// none (the right side of a Message-ID must be a domain).
+std::string address_domain(std::string_view address);
+
+// Returns the .ics UID of a step: "piano-performance/2027/approva@TAG.DOMAIN". The same
+// in the plan and in every message (a member's own step included), so that importing
+// both updates one event.
+std::string step_uid(const BodyIdentity& body, std::string_view occurrence, std::string_view step);
+
+// Returns the id of a message of `body` carrying `keys`: a hash of the body's tag and
+// the sorted keys, so that the same notifications give the same id whatever their
+// order, and a retry of a message is recognised. Two distinct sets of keys share an id
+// with probability about n^2 / 2^65 for n messages (3e-8 for a million).
+std::string message_id(const BodyIdentity& body, std::vector<std::string> keys);
 
 // Returns the messages that deliver `due`: with `digest`, one per set of people and instant
 // listing its steps most urgent first (fewest days left); otherwise one per

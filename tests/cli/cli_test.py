@@ -22,6 +22,14 @@ CONFIG = str(SOURCE / "rules" / "scadenzario.toml")
 failures = []
 
 
+def fnv1a_64(text):
+    """The 64-bit FNV-1a hash of `text` (UTF-8) as 16 hex digits, written from its definition."""
+    value = 0xcbf29ce484222325
+    for byte in text.encode():
+        value = ((value ^ byte) * 0x100000001b3) % (1 << 64)
+    return "%016x" % value
+
+
 def run(*args, config=CONFIG):
     command = [BINARY, "--config", config, *args] if config else [BINARY, *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60)
@@ -81,7 +89,9 @@ def test_plan_json_and_ics():
     check(len(uids) == len(events), "ics: unique UIDs")
     by_uid = {str(e["UID"]): e for e in events}
     key, step, due = steps[0]
-    event = by_uid.get(f"{key}/{step}@scadenzario")
+    # The UID names the body: FNV-1a of its name and sender, and the sender's domain.
+    body = fnv1a_64("Camera di commercio di Esempio\nscadenzario@cciaa-esempio.example.it")[:8]
+    event = by_uid.get(f"{key}/{step}@{body}.cciaa-esempio.example.it")
     check(event is not None and event["DTSTART"].dt == date.fromisoformat(due),
           "ics: the first step's event is an all-day event on its due date")
     check(all("DTSTAMP" in e and "SUMMARY" in e for e in events), "ics: DTSTAMP and SUMMARY")

@@ -301,13 +301,36 @@ TEST_CASE("compose_messages: each notification also travels as plain data, most 
   CHECK(piano.summary.ends_with(": PREDISPONE"));
 }
 
-TEST_CASE("message_id: 64-bit FNV-1a of the sorted keys, whatever their order", "[message]") {
+TEST_CASE("message_id: 64-bit FNV-1a of the body's tag and the sorted keys, whatever their order",
+          "[message]") {
   CHECK(fnv1a_hex("") == "cbf29ce484222325");  // the published test vectors
   CHECK(fnv1a_hex("a") == "af63dc4c8601ec8c");
   CHECK(fnv1a_hex("foobar") == "85944171f73967e8");
-  CHECK(message_id({"b", "a"}) == message_id({"a", "b"}));
-  CHECK(message_id({"a", "b"}) == fnv1a_hex("a\nb\n"));
-  CHECK(message_id({"a"}) != message_id({"a", "b"}));
+  const BodyIdentity body{.tag = "0badc0de", .domain = "cciaa.example.it"};
+  CHECK(message_id(body, {"b", "a"}) == message_id(body, {"a", "b"}));
+  CHECK(message_id(body, {"a", "b"}) == fnv1a_hex("0badc0de\na\nb\n"));
+  CHECK(message_id(body, {"a"}) != message_id(body, {"a", "b"}));
+}
+
+TEST_CASE("body_identity: two bodies with the same rules give different ids and UIDs; one body the same",
+          "[message]") {
+  Config milano;
+  milano.name = "Camera di commercio di Milano";
+  milano.delivery.from_address = "scadenzario@MI.Camcom.example.it";
+  Config como = milano;
+  como.name = "Camera di commercio di Como";
+  const BodyIdentity a = body_identity(milano);
+  const BodyIdentity b = body_identity(como);
+  CHECK(a.domain == "mi.camcom.example.it");
+  CHECK(a.tag.size() == 8);
+  CHECK(a.tag != b.tag);  // same sender, another name
+  CHECK(body_identity(milano).tag == a.tag);  // stable
+  CHECK(message_id(a, {"piano-performance/2027/approva//reminder/0/giunta"}) !=
+        message_id(b, {"piano-performance/2027/approva//reminder/0/giunta"}));
+  CHECK(step_uid(a, "piano-performance/2027", "approva") ==
+        "piano-performance/2027/approva@" + a.tag + ".mi.camcom.example.it");
+  CHECK(step_uid(a, "piano-performance/2027", "approva") != step_uid(b, "piano-performance/2027", "approva"));
+  CHECK(address_domain("") == "scadenzario.invalid");
 }
 
 TEST_CASE("compose_messages: composing the same notifications again gives the same ids", "[message]") {
@@ -320,7 +343,7 @@ TEST_CASE("compose_messages: composing the same notifications again gives the sa
   REQUIRE(first.size() == 1);
   REQUIRE(again.size() == 1);
   CHECK(first[0].id == again[0].id);
-  CHECK(first[0].id == message_id(first[0].keys));
+  CHECK(first[0].id == message_id(body_identity(f.rules.config), first[0].keys));
   CHECK(first[0].id.size() == 16);
   const auto one = compose(f, {due[0]});
   CHECK(one.at(0).id != first[0].id);  // a different set of notifications, a different message

@@ -129,7 +129,7 @@ TEST_CASE("maildir channel: a message appears whole in new/, named after its id,
   CHECK(names_in(maildir / "cur").empty());
   const std::string text = read_file(maildir / "new" / "0123456789abcdef.scadenzario");
   CHECK(text.starts_with("From: Scadenzario <scadenzario@localhost>\r\nTo: Anna Neri <anna@example.it>\r\n"));
-  CHECK(text.find("Message-ID: <0123456789abcdef@scadenzario>\r\n") != std::string::npos);
+  CHECK(text.find("Message-ID: <0123456789abcdef@localhost>\r\n") != std::string::npos);
   CHECK(text.find("\r\n\r\nPromemoria: il passo scade tra 2 giorni.\r\n") != std::string::npos);
   CHECK(text == render_mime_message(message(), Address{"Scadenzario", "scadenzario@localhost"}, k_now));
   CHECK(permissions_of(maildir / "new" / "0123456789abcdef.scadenzario") ==

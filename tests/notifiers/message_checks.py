@@ -64,7 +64,7 @@ def check_headers(message, message_id):
     check_addresses(message["Cc"], [("È Rossi, Segretario Generale", "segretario@cciaa.example.it")])
     date = email.utils.parsedate_to_datetime(message["Date"])
     check(date == datetime.datetime(2027, 2, 2, 8, 0, tzinfo=datetime.timezone.utc), "Date %r" % message["Date"])
-    check(message["Message-ID"] == "<%s@scadenzario>" % message_id, "Message-ID %r" % message["Message-ID"])
+    check(message["Message-ID"] == "<%s@cciaa.example.it>" % message_id, "Message-ID %r" % message["Message-ID"])
     check(message["Auto-Submitted"] == "auto-generated", "Auto-Submitted")
     check(message["MIME-Version"] == "1.0", "MIME-Version")
 
@@ -101,7 +101,7 @@ def check_calendar(part):
     check(event.decoded("DTSTART") == datetime.date(2027, 1, 29), "all-day on the due date")
     check(event.decoded("DTEND") == datetime.date(2027, 1, 30), "ends the next day")
     check(str(event["SUMMARY"]) == SUMMARY, "SUMMARY %r" % str(event["SUMMARY"]))
-    check(str(event["UID"]) == "piano-performance/2027/approva@scadenzario", "UID %r" % str(event["UID"]))
+    check(str(event["UID"]) == "piano-performance/2027/approva@0badc0de.cciaa.example.it", "UID %r" % str(event["UID"]))
     check("D.Lgs. 150/2009, art. 10 c.1 lett. a" in str(event["DESCRIPTION"]), "legal basis in DESCRIPTION")
 
 

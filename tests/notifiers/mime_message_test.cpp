@@ -19,6 +19,7 @@ const Address k_from{"Scadenzario", "scadenzario@localhost"};
 constexpr std::time_t k_now = 1801555200;  // 2027-02-02 08:00:00 UTC
 
 MessageItem item(std::string step, Date due, int days_left, std::string member = "") {
+  std::string uid = step_uid(BodyIdentity{"0badc0de", "cciaa.example.it"}, "piano/2027", step);
   return MessageItem{.key = "piano/2027/" + step + "/" + member + "/reminder/2/giunta",
                      .occurrence = "piano/2027",
                      .act = "piano",
@@ -34,7 +35,8 @@ MessageItem item(std::string step, Date due, int days_left, std::string member =
                      .due = due,
                      .days_left = days_left,
                      .legal_basis = "D.Lgs. 150/2009, art. 10",
-                     .summary = "Piano della performance — Giunta camerale: APPROVA"};
+                     .summary = "Piano della performance — Giunta camerale: APPROVA",
+                     .uid = std::move(uid)};
 }
 
 Message message() {
@@ -86,7 +88,7 @@ TEST_CASE("render_mime_message: headers, then mixed holding the alternatives and
       "Cc: Maria Rossi <maria@example.it>\r\n"
       "Subject: Promemoria\r\n"
       "Date: Tue, 02 Feb 2027 08:00:00 +0000\r\n"
-      "Message-ID: <0123456789abcdef@scadenzario>\r\n"
+      "Message-ID: <0123456789abcdef@localhost>\r\n"
       "Auto-Submitted: auto-generated\r\n"
       "X-Auto-Response-Suppress: All\r\n"
       "Content-Language: it\r\n"
@@ -170,7 +172,7 @@ TEST_CASE("message calendar: METHOD:PUBLISH, one all-day event per step on its d
         "METHOD:PUBLISH\r\n"
         "X-WR-CALNAME:Camera di commercio di Prova\r\n"
         "BEGIN:VEVENT\r\n"
-        "UID:piano/2027/approva@scadenzario\r\n"
+        "UID:piano/2027/approva@0badc0de.cciaa.example.it\r\n"
         "DTSTAMP:20270202T080000Z\r\n"
         "DTSTART;VALUE=DATE:20270129\r\n"
         "DTEND;VALUE=DATE:20270130\r\n"
@@ -181,7 +183,7 @@ TEST_CASE("message calendar: METHOD:PUBLISH, one all-day event per step on its d
         "TRANSP:TRANSPARENT\r\n"
         "END:VEVENT\r\n"
         "BEGIN:VEVENT\r\n"
-        "UID:piano/2027/analizza/anna@scadenzario\r\n"
+        "UID:piano/2027/analizza@0badc0de.cciaa.example.it\r\n"
         "DTSTAMP:20270202T080000Z\r\n"
         "DTSTART;VALUE=DATE:20271231\r\n"
         "DTEND;VALUE=DATE:20280101\r\n"

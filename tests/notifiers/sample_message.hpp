@@ -32,7 +32,8 @@ inline MessageItem sample_item() {
                      .due = make_date(2027, 1, 29),
                      .days_left = -3,
                      .legal_basis = "D.Lgs. 150/2009, art. 10 c.1 lett. a",
-                     .summary = "Piano della performance — Giunta camerale: APPROVA <è>"};
+                     .summary = "Piano della performance — Giunta camerale: APPROVA <è>",
+                     .uid = "piano-performance/2027/approva@0badc0de.cciaa.example.it"};
 }
 
 // `id` distinguishes messages of one run (16 hex digits in production).
