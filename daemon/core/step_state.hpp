@@ -44,6 +44,12 @@ class StepStates {
 public:
   StepStates() = default;
   explicit StepStates(std::vector<StepRecord> records);
+  // The index holds views into the records: a copy would point into the original. A
+  // move keeps the records' buffer, and with it every view.
+  StepStates(const StepStates&) = delete;
+  StepStates& operator=(const StepStates&) = delete;
+  StepStates(StepStates&&) noexcept = default;
+  StepStates& operator=(StepStates&&) noexcept = default;
 
   const StepRecord* find(std::string_view occurrence, std::string_view step,
                          std::string_view member) const;

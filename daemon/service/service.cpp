@@ -51,7 +51,7 @@ struct Service::Plan {
 Service::Service(boost::asio::io_context& io, ServiceOptions options, RuleSet rules,
                  store::Store store, Channels channels, LocalClock clock)
     : m_io(io), m_options(std::move(options)), m_rules(std::move(rules)), m_store(std::move(store)),
-      m_clock(clock), m_timer(io), m_watchdog(io), m_watchdog_interval(SystemdNotifier::watchdog_interval()),
+      m_clock(clock), m_time(m_options.time ? std::move(m_options.time) : make_system_clock(io, m_clock)), m_watchdog(io), m_watchdog_interval(SystemdNotifier::watchdog_interval()),
       m_signals(io, SIGTERM, SIGINT, SIGHUP), m_clock_watch(io, [this] { on_clock_change(); }) {
   install_channels(std::move(channels));
 }
@@ -69,7 +69,7 @@ void Service::install_channels(Channels channels) {
         .report = [this, name](Parcel parcel, const notifiers::DeliveryResult& result) {
           on_delivered(name, std::move(parcel), result);
         },
-        .now = [this] { return m_clock.now(); }};
+        .now = [this] { return m_time->now(); }};
     m_couriers.emplace(name, std::make_unique<Courier>(m_io.get_executor(), std::move(connections),
                                                        m_options.idle_close, std::move(hooks)));
   }
@@ -259,7 +259,7 @@ bool Service::still_due(std::string_view channel, const Parcel& parcel) {
   spdlog::info("event=deferred channel={} message={} reason=\"a step was recorded while it waited\"", channel,
                parcel.message.id);
   release(channel, parcel.message);
-  const std::time_t now = m_clock.now();
+  const std::time_t now = m_time->now();
   m_next_retry = std::min(m_next_retry.value_or(now), now);
   rearm();
   return false;
@@ -277,13 +277,14 @@ void Service::on_delivered(const std::string& channel, Parcel parcel, const noti
   const Message& message = parcel.message;
   using Outcome = notifiers::DeliveryResult::Outcome;
   using Scope = notifiers::DeliveryResult::Scope;
-  const std::time_t finished_at = m_clock.now();  // a retry counts from the failure
+  const std::time_t finished_at = m_time->now();  // a retry counts from the failure
   if (result.outcome == Outcome::cancelled) {
     spdlog::info("event=cancelled channel={} message={} keys={}: stays pending", channel, message.id,
                  message.keys.size());
   } else if (result.outcome == Outcome::transient) {
-    fail(message.keys, channel, result.detail, finished_at, parcel.attempts, result.retry_after);
-    if (result.scope == Scope::connection) fail_queued(channel, result, finished_at);
+    const std::time_t next = fail(message.keys, channel, result.detail, finished_at, parcel.attempts,
+                                  result.retry_after);
+    if (result.scope == Scope::connection) fail_queued(channel, result, finished_at, next);
   } else {
     std::string to;
     for (const Address& a : message.to) to += (to.empty() ? "" : ",") + a.email;
@@ -297,13 +298,13 @@ void Service::on_delivered(const std::string& channel, Parcel parcel, const noti
                                                   .detail = result.detail, .at = utc_text(finished_at)});
     if (!finished) spdlog::error("event=store-error {}", finished.error().message);
     if (!result.refused.empty()) report_refused(channel, message, result.refused);
-    if (result.scope == Scope::configuration) fail_queued(channel, result, finished_at);
+    if (result.scope == Scope::configuration) fail_queued(channel, result, finished_at, finished_at);
   }
   after_delivery();
 }
 
 void Service::fail_queued(const std::string& channel, const notifiers::DeliveryResult& cause,
-                          std::time_t failed_at) {
+                          std::time_t failed_at, std::time_t next) {
   const auto it = m_couriers.find(channel);
   if (it == m_couriers.end()) return;
   const std::vector<Parcel> queued = it->second->take_queued();
@@ -324,7 +325,7 @@ void Service::fail_queued(const std::string& channel, const notifiers::DeliveryR
       (void)m_store.finish(parcel.message.keys, channel,
                            store::Outcome{.status = "dead", .detail = detail, .at = utc_text(failed_at)});
     } else {
-      fail(parcel.message.keys, channel, detail, failed_at, parcel.attempts, cause.retry_after);
+      postpone(parcel.message.keys, channel, detail, failed_at, parcel.attempts, next);
     }
   }
 }
@@ -348,11 +349,18 @@ void Service::after_delivery() {
   rearm();
 }
 
-void Service::fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
-                   std::time_t failed_at, std::int64_t attempts, std::optional<std::chrono::seconds> retry_after) {
+std::time_t Service::fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
+                          std::time_t failed_at, std::int64_t attempts,
+                          std::optional<std::chrono::seconds> retry_after) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const auto wait = retry_delay(m_options.retry, static_cast<int>(attempts + 1), unit(m_jitter), retry_after);
   const std::time_t next = failed_at + wait.count();
+  postpone(keys, channel, detail, failed_at, attempts, next);
+  return next;
+}
+
+void Service::postpone(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
+                       std::time_t failed_at, std::int64_t attempts, std::time_t next) {
   m_next_retry = std::min(m_next_retry.value_or(next), next);
   const std::string next_text = utc_text(next);
   spdlog::warn("event=retry-later channel={} keys={} attempt={} next={} detail=\"{}\"", channel,
@@ -405,7 +413,7 @@ void Service::arm(const Plan& plan, const LocalTime& now, bool retry) {
   // A failure of the store comes back after retry_delay. (Retry times are instants of the
   // service's clock, like the notifications: the test clock's offset and speed apply to both.)
   m_store_retry.reset();
-  if (retry) m_store_retry = m_clock.now() + m_options.retry_delay.count();
+  if (retry) m_store_retry = m_time->now() + m_options.retry_delay.count();
   rearm();
 }
 
@@ -418,22 +426,19 @@ void Service::rearm() {
   if (retrying) wake_at = retry_at;
   notify_status(m_next_text);
   if (!wake_at) {
-    m_timer.cancel();
+    m_time->cancel();
     spdlog::info("event=sleep next=none queue={}", queue_size());
     return;
   }
-  spdlog::info("event=sleep next=\"{}\" in={}s retry={} queue={}", m_next_text, *wake_at - m_clock.now(),
+  spdlog::info("event=sleep next=\"{}\" in={}s retry={} queue={}", m_next_text, *wake_at - m_time->now(),
                retrying, queue_size());
-  m_timer.expires_at(m_clock.system_time(*wake_at));
-  m_timer.async_wait([this](const boost::system::error_code& error) {
-    if (!error) wake();
-  });
+  m_time->wake_at(*wake_at, [this] { wake(); });
 }
 
 void Service::wake() {
   // A timer that had already fired when SIGTERM came is not cancelled: its handler still runs.
   if (m_stopping) return;
-  const std::time_t instant = m_clock.now();
+  const std::time_t instant = m_time->now();
   const LocalTime now = m_clock.local(instant);
   try {
     Plan plan = build_plan(now);
@@ -443,7 +448,7 @@ void Service::wake() {
   } catch (const std::exception& error) {
     // A store failure: nothing was half-written (every write is one transaction); try again.
     spdlog::error("event=wake-failed error=\"{}\"", error.what());
-    m_store_retry = m_clock.now() + m_options.retry_delay.count();
+    m_store_retry = m_time->now() + m_options.retry_delay.count();
     rearm();
   }
 }
@@ -462,7 +467,7 @@ void Service::on_signal(const boost::system::error_code& error, int signal) {
 void Service::stop() {
   m_systemd.notify("STOPPING=1");
   m_stopping = true;
-  m_timer.cancel();
+  m_time->cancel();
   m_watchdog.cancel();
   m_signals.cancel();
   m_clock_watch.stop();
@@ -487,7 +492,7 @@ void Service::reload() {
   m_systemd.notify("READY=1");
   // The administrator may have fixed what made deliveries fail: try them now.
   m_retry_now = true;
-  m_timer.cancel();
+  m_time->cancel();
   wake();
 }
 
@@ -516,8 +521,8 @@ void Service::apply_reload() {
 void Service::on_clock_change() {
   // Replan at once: a jump forward may have made things due (sent once, marked late);
   // a jump backward is recognised by the last run and re-sends nothing.
-  spdlog::info("event=clock-changed now={}", to_text(m_clock.local(m_clock.now())));
-  m_timer.cancel();
+  spdlog::info("event=clock-changed now={}", to_text(m_clock.local(m_time->now())));
+  m_time->cancel();
   wake();
 }
 

@@ -15,6 +15,7 @@
 #include "notifiers/channel_factory.hpp"
 #include "service/courier.hpp"
 #include "service/local_clock.hpp"
+#include "service/service_clock.hpp"
 #include "service/systemd_notifier.hpp"
 #include "service/wall_clock_watch.hpp"
 #include "store/store.hpp"
@@ -22,7 +23,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/system_timer.hpp>
 
 #include <expected>
 #include <filesystem>
@@ -48,6 +48,7 @@ struct ServiceOptions {
   RetryPolicy retry;                     // of failed deliveries
   ChannelBuilder build_channels;         // on reload: the new configuration's channels
   std::chrono::milliseconds idle_close{5000};  // a connection unused this long is closed
+  std::unique_ptr<ServiceClock> time;          // null: the system's, on the given LocalClock
 };
 
 class Service {
@@ -57,6 +58,14 @@ public:
 
   // Arms the signals and runs the first wake-up; io.run() does the rest.
   void start();
+
+  // What SIGHUP does: reloads the rules and channels (all or nothing), then wakes up and
+  // retries the failed deliveries at once.
+  void reload();
+
+  // What SIGTERM and SIGINT do: no more wake-ups, transfers in flight cancelled (their
+  // messages stay pending); io.run() returns once their results are back.
+  void stop();
 
 private:
   struct Plan;
@@ -73,11 +82,17 @@ private:
   // The couriers' hooks: the check before a parcel leaves, and its result.
   bool still_due(std::string_view channel, const Parcel& parcel);
   void on_delivered(const std::string& channel, Parcel parcel, const notifiers::DeliveryResult& result);
-  void fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
-            std::time_t failed_at, std::int64_t attempts,
-            std::optional<std::chrono::seconds> retry_after = std::nullopt);
-  // The parcels still queued behind a connection or configuration failure meet its fate.
-  void fail_queued(const std::string& channel, const notifiers::DeliveryResult& cause, std::time_t failed_at);
+  // Counts a failed attempt and plans the next after the backoff, from `failed_at`.
+  // Returns when.
+  std::time_t fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
+                   std::time_t failed_at, std::int64_t attempts,
+                   std::optional<std::chrono::seconds> retry_after = std::nullopt);
+  void postpone(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
+                std::time_t failed_at, std::int64_t attempts, std::time_t next);
+  // The parcels still queued behind a connection failure wait for its retry, `next`;
+  // behind a configuration error, they are dead-lettered with it.
+  void fail_queued(const std::string& channel, const notifiers::DeliveryResult& cause, std::time_t failed_at,
+                   std::time_t next);
   void report_refused(std::string_view channel, const Message& message,
                       const std::vector<notifiers::RefusedRecipient>& refused);
   void release(std::string_view channel, const Message& message);
@@ -89,8 +104,6 @@ private:
   void arm(const Plan& plan, const LocalTime& now, bool retry);
   void rearm();
   void on_signal(const boost::system::error_code& error, int signal);
-  void stop();
-  void reload();
   // Loads the rules and builds their channels; swaps both in only if both succeed.
   void apply_reload();
   void on_clock_change();
@@ -102,9 +115,9 @@ private:
   ServiceOptions m_options;
   RuleSet m_rules;
   store::Store m_store;
-  LocalClock m_clock;
+  LocalClock m_clock;  // the body's time zone (and the test clock of --test-now)
+  std::unique_ptr<ServiceClock> m_time;  // now(), and the one timer of the next wake-up
   SystemdNotifier m_systemd;
-  boost::asio::system_timer m_timer;
   boost::asio::steady_timer m_watchdog;
   std::optional<std::chrono::microseconds> m_watchdog_interval;
   boost::asio::signal_set m_signals;

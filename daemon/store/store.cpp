@@ -322,6 +322,10 @@ void Store::leave_log_on_close() {
   sqlite3_db_config(m_db.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
+void Store::set_busy_timeout(std::chrono::milliseconds timeout) {
+  sqlite3_busy_timeout(m_db.get(), static_cast<int>(timeout.count()));
+}
+
 Result<std::vector<StepRecord>> Store::records(std::span<const std::string> occurrences) {
   std::vector<StepRecord> result;
   if (m_version == 0) return result;  // an empty file: nothing recorded yet

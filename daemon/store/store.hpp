@@ -8,6 +8,7 @@
 #include "store/audit_chain.hpp"
 #include "store/sqlite.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -89,6 +90,10 @@ public:
   // The copy and its two extra fsyncs were a third of a `done`. The log stays durable;
   // SQLite checkpoints it when it passes 1000 pages, and the service when it stops.
   void leave_log_on_close();
+
+  // How long a write waits for another process's write lock (10 s by default) before it
+  // fails as busy. Tests shorten it to make a busy database fail in milliseconds.
+  void set_busy_timeout(std::chrono::milliseconds timeout);
 
   int schema_version() const { return m_version; }
   const std::filesystem::path& path() const { return m_path; }

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temporary_directory.hpp"
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -18,31 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TemporaryDirectory {
-public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "scadenzario-secret-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    m_path = pattern;
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(m_path, ignored);
-  }
-  const fs::path& path() const { return m_path; }
-
-  fs::path write(const std::string& name, const std::string& content, mode_t mode = 0600) const {
-    const fs::path file = m_path / name;
-    std::ofstream(file, std::ios::binary) << content;
-    REQUIRE(::chmod(file.c_str(), mode) == 0);
-    return file;
-  }
-
-private:
-  fs::path m_path;
-};
+using test::TemporaryDirectory;
 
 }  // namespace
 

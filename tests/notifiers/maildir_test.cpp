@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temporary_directory.hpp"
+
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,30 +25,7 @@ using Outcome = DeliveryResult::Outcome;
 
 constexpr std::time_t k_now = 1801555200;  // 2027-02-02 08:00:00 UTC
 
-// A fresh directory under the system's temporary directory, removed with its contents.
-class TemporaryDirectory {
-public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "scadenzario-maildir-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    m_path = pattern;
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::permissions(m_path, fs::perms::owner_all, fs::perm_options::add, ignored);
-    for (const char* sub : {"", "/tmp", "/new", "/cur"}) {
-      fs::permissions(m_path.string() + "/Maildir" + sub, fs::perms::owner_all, fs::perm_options::add, ignored);
-    }
-    fs::remove_all(m_path, ignored);
-  }
-
-  const fs::path& path() const { return m_path; }
-
-private:
-  fs::path m_path;
-};
+using test::TemporaryDirectory;
 
 Message message(std::string id = "0123456789abcdef") {
   return Message{.id = std::move(id),
