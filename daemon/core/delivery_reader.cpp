@@ -2,6 +2,9 @@
 
 #include "core/rule_parser.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -72,8 +75,19 @@ bool has_user_info(const UrlParts& parts) {
   return parts.authority.find('@') != std::string_view::npos;
 }
 
+// A loopback address, decided by parsing it (a name such as "127.attacker.example" is
+// not one): 127.0.0.0/8, [::1], or "localhost", which libcurl resolves to loopback
+// itself, without asking DNS.
 bool is_local_host(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    const std::string literal(host.substr(1, host.size() - 2));
+    in6_addr address{};
+    return ::inet_pton(AF_INET6, literal.c_str(), &address) == 1 && IN6_IS_ADDR_LOOPBACK(&address);
+  }
+  const std::string literal(host);
+  in_addr address{};
+  return ::inet_pton(AF_INET, literal.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
 // A systemd credential name is a file name under $CREDENTIALS_DIRECTORY.

@@ -115,6 +115,16 @@ secret_credential = "slack-secret"
   CHECK(to_string(SmtpSecurity::starttls_optional) == "starttls-optional");
 }
 
+TEST_CASE("delivery settings: plain http:// to any loopback address, parsed as one", "[config][delivery]") {
+  for (const char* url : {"http://127.0.0.1:8080/x", "http://127.1.2.3/x", "http://[::1]:8080/x",
+                          "http://localhost:9/x"}) {
+    const Config config = parse(std::string("[[webhook]]\nname = \"locale\"\nurl = \"") + url +
+                                "\"\npreset = \"slack\"\n");
+    INFO(url);
+    CHECK(config.delivery.webhook_targets.size() == 1);
+  }
+}
+
 TEST_CASE("delivery settings: a role names the webhooks that also receive its notifications",
           "[config][delivery]") {
   Diagnostics errors;
