@@ -2,6 +2,8 @@
 
 #include "notifiers/mime_message.hpp"
 
+#include "files/file_safety.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,13 +52,19 @@ private:
   int m_fd;
 };
 
-// Creates directory `path` with mode 0700 unless it exists; true when it was created.
+// Creates directory `path` with mode 0700 unless it exists (owned like its parent when
+// run as root); true when it was created. A symbolic link is refused: new/ pointing
+// elsewhere would deliver into someone else's folder.
 std::expected<bool, std::string> make_directory(const fs::path& path) {
-  if (::mkdir(path.c_str(), 0700) == 0) return true;
+  if (::mkdir(path.c_str(), 0700) == 0) {
+    if (auto refused = files::give_to_directory_owner(path)) return std::unexpected(*refused);
+    return true;
+  }
   const int error = errno;
   struct stat info {};
   if (error != EEXIST) return failure("cannot create directory", path, error);
-  if (::stat(path.c_str(), &info) != 0) return failure("cannot examine", path, errno);
+  if (::lstat(path.c_str(), &info) != 0) return failure("cannot examine", path, errno);
+  if (S_ISLNK(info.st_mode)) return std::unexpected("refusing " + path.string() + ": it is a symbolic link");
   if (!S_ISDIR(info.st_mode)) return failure("cannot use", path, ENOTDIR);
   return false;
 }
@@ -121,6 +129,14 @@ private:
     const fs::path parent = m_maildir.parent_path();
     if (!parent.empty() && !fs::exists(parent, error)) fs::create_directories(parent, error);
     if (error) return failure("cannot create directory", parent, error.value());
+    // Whoever may write where the folder really lives may plant or remove messages.
+    const fs::path real = files::real_path(m_maildir);
+    for (const fs::path& where : {real.parent_path(), real}) {
+      if (auto unsafe = files::writable_by_others(where)) {
+        return std::unexpected("refusing the Maildir " + m_maildir.string() + ": " + *unsafe +
+                               ", who could plant or remove messages; chmod o-w " + where.string());
+      }
+    }
     bool created = false;
     for (const fs::path& directory :
          {m_maildir, m_maildir / "tmp", m_maildir / "new", m_maildir / "cur"}) {
@@ -133,17 +149,29 @@ private:
   }
 
   // The file of a message named `name` already in the folder: unread in new/, or moved
-  // by a mail client into cur/ with its flags appended (":2,S").
+  // by a mail client into cur/ with its flags appended (":2,S"). Only a regular file of
+  // the folder's owner (or ours) counts: a decoy (a link, a directory, someone else's
+  // file) must not pass for a delivery.
   std::optional<fs::path> existing(const std::string& name) const {
     std::error_code error;
     for (const fs::path& path : {m_maildir / "new" / name, m_maildir / "cur" / name}) {
-      if (fs::exists(path, error)) return path;
+      if (is_delivered_file(path)) return path;
     }
     for (fs::directory_iterator it(m_maildir / "cur", error), end; !error && it != end;
          it.increment(error)) {
-      if (it->path().filename().string().starts_with(name + ":")) return it->path();
+      if (it->path().filename().string().starts_with(name + ":") && is_delivered_file(it->path())) {
+        return it->path();
+      }
     }
     return std::nullopt;
+  }
+
+  bool is_delivered_file(const fs::path& path) const {
+    struct stat file {};
+    struct stat folder {};
+    if (::lstat(path.c_str(), &file) != 0 || !S_ISREG(file.st_mode)) return false;
+    if (::stat(m_maildir.c_str(), &folder) != 0) return false;
+    return file.st_uid == folder.st_uid || file.st_uid == ::geteuid();
   }
 
   // tmp/ -> flushed -> new/ -> directory flushed; the tmp/ file is removed on failure.
@@ -151,6 +179,9 @@ private:
     const fs::path temporary = m_maildir / "tmp" / name;
     const fs::path final_path = m_maildir / "new" / name;
     Status result = write_file(temporary, bytes);
+    if (result) {
+      if (auto refused = files::give_to_directory_owner(temporary)) result = std::unexpected(*refused);
+    }
     if (result && std::rename(temporary.c_str(), final_path.c_str()) != 0) {
       result = failure("cannot move the message into", final_path, errno);
     }

@@ -1,10 +1,16 @@
 #include "store/store.hpp"
 
+#include "files/file_safety.hpp"
+
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 namespace scadenzario::store {
@@ -254,20 +260,31 @@ Result<void> migrate(sqlite3* db, const fs::path& path, int& version) {
 // may write lets them replace the database or plant its -wal journal, and with them the
 // audit log. Symbolic links are followed: what counts is where the file really lives.
 std::optional<Error> unsafe_location(const fs::path& path) {
-  const fs::path directory = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  struct stat info {};
-  for (const fs::path& where : {directory, path}) {
-    if (::stat(where.c_str(), &info) != 0 || (info.st_mode & S_IWOTH) == 0) continue;
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-    const bool is_directory = S_ISDIR(info.st_mode);
-    return Error{ErrorKind::unsafe,
-                 std::string("refusing the state database ") + path.string() + ": " +
-                     (is_directory ? "its directory " : "the file ") + where.string() +
-                     " is writable by others (mode " + mode +
-                     "), who could replace the database and its audit log; chmod o-w " +
-                     where.string() + (is_directory ? " or choose another state_db" : "")};
+  const fs::path real = files::real_path(path);
+  const fs::path directory = real.has_parent_path() ? real.parent_path() : fs::path(".");
+  for (const fs::path& where : {directory, real}) {
+    const auto unsafe = files::writable_by_others(where);
+    if (!unsafe) continue;
+    const bool is_directory = where == directory;
+    return Error{ErrorKind::unsafe, "refusing the state database " + path.string() + ": " +
+                                        (is_directory ? "its directory " : "the file ") + *unsafe +
+                                        ", who could replace the database and its audit log; chmod o-w " +
+                                        where.string() + (is_directory ? " or choose another state_db" : "")};
   }
+  return std::nullopt;
+}
+
+// Creates the database file, readable and writable by its owner only (SQLite would make
+// it 0644), and, for a command run as root, owned like its directory: the service's
+// user must be able to write it. SQLite gives its -wal and -shm files the same owner.
+std::optional<Error> create_private(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return std::nullopt;
+    return Error{ErrorKind::io, "cannot create the state database " + path.string() + ": " + std::strerror(errno)};
+  }
+  ::close(fd);
+  if (auto refused = files::give_to_directory_owner(path)) return Error{ErrorKind::io, *refused};
   return std::nullopt;
 }
 
@@ -278,6 +295,9 @@ Result<Store> Store::open(const fs::path& path, Access access) {
   std::error_code ec;
   if (access == Access::read_only && !fs::exists(path, ec)) {
     return std::unexpected(Error{ErrorKind::not_found, "no state database at " + path.string()});
+  }
+  if (access == Access::read_write && !fs::exists(path, ec)) {
+    if (auto failed = create_private(files::real_path(path))) return std::unexpected(std::move(*failed));
   }
   const int flags = access == Access::read_only ? SQLITE_OPEN_READONLY
                                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

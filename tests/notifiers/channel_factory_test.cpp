@@ -6,9 +6,9 @@
 #include "notifiers/secret.hpp"
 #include "notifiers/smtp_channel.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "support/temporary_directory.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <sys/stat.h>
 

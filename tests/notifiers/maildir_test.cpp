@@ -4,9 +4,9 @@
 #include "notifiers/maildir_channel.hpp"
 #include "notifiers/mime_message.hpp"
 
-#include <catch2/catch.hpp>
-
 #include "support/temporary_directory.hpp"
+
+#include <catch2/catch.hpp>
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -200,6 +200,66 @@ TEST_CASE("maildir channel: a message that cannot be rendered is a permanent fai
   CHECK(result.detail == "cannot render message 0123456789abcdef: Subject contains a line break (CR or LF)");
   CHECK(names_in(maildir / "new").empty());
   CHECK(names_in(maildir / "tmp").empty());
+}
+
+TEST_CASE("maildir channel: a folder others may write, or whose new/ is a symbolic link, is refused",
+          "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path open = root.path() / "aperta";
+  fs::create_directory(open);
+  fs::permissions(open, fs::perms::all);  // 0777
+  const auto exposed = make_maildir_channel(open / "Maildir", Address{"S", "s@localhost"});
+  const DeliveryResult refused = exposed->deliver(message(), k_now);
+  CHECK(refused.outcome == Outcome::transient);
+  CHECK(refused.detail == "refusing the Maildir " + (open / "Maildir").string() + ": " + open.string() +
+                              " is writable by others (mode 0777), who could plant or remove messages; chmod o-w " +
+                              open.string());
+  CHECK_FALSE(fs::exists(open / "Maildir"));
+
+  const fs::path maildir = root.path() / "Maildir";
+  fs::create_directories(maildir / "tmp");
+  fs::create_directories(maildir / "cur");
+  fs::create_directory(root.path() / "altrove");
+  fs::create_directory_symlink(root.path() / "altrove", maildir / "new");
+  const auto linked = make_maildir_channel(maildir, Address{"S", "s@localhost"});
+  const DeliveryResult result = linked->deliver(message(), k_now);
+  CHECK(result.outcome == Outcome::transient);
+  CHECK(result.detail == "refusing " + (maildir / "new").string() + ": it is a symbolic link");
+  CHECK(names_in(root.path() / "altrove").empty());
+}
+
+TEST_CASE("maildir channel: a decoy named like the message (a directory, a link) is not a delivery",
+          "[maildir]") {
+  const TemporaryDirectory root;
+  const fs::path maildir = root.path() / "Maildir";
+  const auto channel = make_maildir_channel(maildir, Address{"S", "s@localhost"});
+  fs::create_directory(maildir / "cur" / "0123456789abcdef.scadenzario");  // a decoy directory
+  fs::create_symlink("/etc/hostname", maildir / "cur" / "0123456789abcdef.scadenzario:2,S");
+  const DeliveryResult result = channel->deliver(message(), k_now);
+  CHECK(result.outcome == Outcome::delivered);
+  CHECK(result.detail == "delivered to " + (maildir / "new" / "0123456789abcdef.scadenzario").string());
+}
+
+TEST_CASE("maildir channel: run as root in a folder of another user, what it makes is that user's",
+          "[maildir]") {
+  if (::geteuid() != 0) {
+    WARN("not root: the ownership rule for commands run as root is not exercised");
+    return;
+  }
+  const TemporaryDirectory root;
+  const fs::path home = root.path() / "servizio";
+  fs::create_directory(home);
+  REQUIRE(::chown(home.c_str(), 65534, 65534) == 0);  // nobody:nogroup, as the service's user
+  const auto channel = make_maildir_channel(home / "Maildir", Address{"S", "s@localhost"});
+  REQUIRE(channel->deliver(message(), k_now).outcome == Outcome::delivered);
+  for (const fs::path& path : {home / "Maildir", home / "Maildir" / "new", home / "Maildir" / "tmp",
+                               home / "Maildir" / "cur", home / "Maildir" / "new" / "0123456789abcdef.scadenzario"}) {
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    INFO(path.string());
+    CHECK(info.st_uid == 65534u);
+    CHECK(info.st_gid == 65534u);
+  }
 }
 
 }  // namespace scadenzario::notifiers

@@ -4,6 +4,8 @@
 // connections writing the same file.
 #include "store/store.hpp"
 
+#include "support/temporary_directory.hpp"
+
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -24,33 +26,7 @@ namespace fs = std::filesystem;
 
 const std::string k_at = "2027-01-28T10:15:00Z";
 
-// A temporary directory removed at the end of the test, even if a test made it
-// read-only.
-class TempDir {
-public:
-  TempDir() {
-    std::random_device random;
-    m_path = fs::temp_directory_path() / ("scadenzario-store-test-" + std::to_string(random()));
-    fs::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(m_path, fs::perms::owner_all, fs::perm_options::add, ec);
-    for (auto it = fs::recursive_directory_iterator(m_path, ec); !ec && it != fs::end(it);
-         it.increment(ec)) {
-      if (it->is_directory(ec)) fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return m_path; }
-  fs::path operator/(const std::string& name) const { return m_path / name; }
-
-private:
-  fs::path m_path;
-};
+using TempDir = test::TemporaryDirectory;
 
 std::string read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -242,6 +218,46 @@ TEST_CASE("Store: open read_write creates the file in WAL mode at the current sc
                                  "step_state"});
   CHECK(raw_column(raw.get(), "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name") ==
         std::vector<std::string>{"audit_no_delete", "audit_no_update"});
+}
+
+TEST_CASE("Store: a new database file is private to its owner; run as root, it is its directory's owner's",
+          "[store]") {
+  const TempDir dir;
+  REQUIRE(Store::open(dir / "state.db", Store::Access::read_write));
+  CHECK((fs::status(dir / "state.db").permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  if (::geteuid() != 0) {
+    WARN("not root: the ownership rule for commands run as root is not exercised");
+    return;
+  }
+  const fs::path service = dir / "servizio";
+  fs::create_directory(service);
+  REQUIRE(::chown(service.c_str(), 65534, 65534) == 0);  // nobody:nogroup, as the service's user
+  auto store = Store::open(service / "state.db", Store::Access::read_write);
+  REQUIRE(store);
+  REQUIRE(store->apply(StepChange{.key = {"piano/2027", "approva", ""}, .act = "piano", .author = "root",
+                                  .at = k_at, .done_by = "Giunta", .reference = "Delibera n. 1"}));
+  for (const char* name : {"state.db", "state.db-wal", "state.db-shm"}) {
+    struct stat info {};
+    REQUIRE(::stat((service / name).c_str(), &info) == 0);
+    INFO(name);
+    CHECK(info.st_uid == 65534u);
+  }
+}
+
+TEST_CASE("Store: a state file that is a link into a directory others may write is refused", "[store]") {
+  const TempDir dir;
+  const fs::path open = dir / "aperta";
+  fs::create_directory(open);
+  fs::permissions(open, fs::perms::all);
+  fs::create_symlink(open / "state.db", dir / "state.db");
+  const auto store = Store::open(dir / "state.db", Store::Access::read_write);
+  REQUIRE_FALSE(store);
+  CHECK(store.error().message == "refusing the state database " + (dir / "state.db").string() +
+                                     ": its directory " + open.string() +
+                                     " is writable by others (mode 0777), who could replace the database and its "
+                                     "audit log; chmod o-w " + open.string() + " or choose another state_db");
+  CHECK_FALSE(fs::exists(open / "state.db"));
 }
 
 TEST_CASE("Store: a version-1 database (before the outbox) is migrated, records and audit kept",

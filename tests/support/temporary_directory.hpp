@@ -34,6 +34,7 @@ public:
   }
 
   const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
 
   // Writes `content` to `name` (parents made as needed) with `mode`; returns its path.
   std::filesystem::path write(const std::string& name, const std::string& content, mode_t mode = 0600) const {
