@@ -244,4 +244,20 @@ std::expected<RuleSet, Diagnostics> load_rule_set(const fs::path& config_path,
   return rules;
 }
 
+std::vector<FileStamp> stamp_rule_files(const fs::path& config_path, const Config& config) {
+  const fs::path base = config_path.parent_path();
+  std::vector<fs::path> paths = {config_path};
+  if (!config.actors_file.empty()) paths.push_back(base / config.actors_file);
+  if (auto files = list_rule_files(base / config.rules_dir)) paths.insert(paths.end(), files->begin(), files->end());
+  std::vector<FileStamp> stamps;
+  for (const fs::path& path : paths) {
+    std::error_code error;
+    const auto size = fs::file_size(path, error);
+    if (error) continue;
+    const auto modified = fs::last_write_time(path, error);
+    if (!error) stamps.push_back({path, size, modified});
+  }
+  return stamps;
+}
+
 }  // namespace scadenzario

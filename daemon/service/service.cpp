@@ -51,7 +51,7 @@ struct Service::Plan {
 Service::Service(boost::asio::io_context& io, ServiceOptions options, RuleSet rules,
                  store::Store store, Channels channels, LocalClock clock)
     : m_io(io), m_options(std::move(options)), m_rules(std::move(rules)), m_store(std::move(store)),
-      m_clock(clock), m_time(m_options.time ? std::move(m_options.time) : make_system_clock(io, m_clock)), m_watchdog(io), m_watchdog_interval(SystemdNotifier::watchdog_interval()),
+      m_clock(clock), m_time(m_options.time ? std::move(m_options.time) : make_system_clock(io, m_clock)), m_watchdog(io), m_reload_timer(io), m_watchdog_interval(SystemdNotifier::watchdog_interval()),
       m_signals(io, SIGTERM, SIGINT, SIGHUP), m_clock_watch(io, [this] { on_clock_change(); }) {
   install_channels(std::move(channels));
 }
@@ -82,6 +82,7 @@ void Service::start() {
     spdlog::warn("event=no-clock-watch: a change of the system clock is noticed at the next wake-up");
   }
   const auto planning = std::chrono::steady_clock::now();
+  m_started_at = m_time->now();
   wake();
   m_systemd.notify("READY=1");
   spdlog::info("event=ready rules={} acts={} state={} first_wake={}ms", m_options.config_path.string(),
@@ -123,7 +124,11 @@ bool Service::enqueue_due(const Plan& plan, const LocalTime& now, std::time_t in
   std::optional<LocalTime> last = *stored ? parse_local_time(**stored) : std::nullopt;
   std::vector<Notification> due;
   if (!last) {
-    spdlog::info("event=first-run at={}: no backlog is sent for the time before", to_text(now));
+    // No backlog from before the first start; but from the start on, nothing is lost,
+    // even when the first wake-up failed (a database locked at that instant).
+    const LocalTime started = m_clock.local(m_started_at);
+    spdlog::info("event=first-run at={}: no backlog is sent for the time before", to_text(started));
+    if (started < now) due = due_now(plan.input(m_rules), started, now);
     last = now;
   } else if (now < *last) {
     spdlog::warn("event=clock-backward last_run={} now={}: nothing is sent twice", to_text(*last),
@@ -469,6 +474,7 @@ void Service::stop() {
   m_stopping = true;
   m_time->cancel();
   m_watchdog.cancel();
+  m_reload_timer.cancel();
   m_signals.cancel();
   m_clock_watch.stop();
   // Queued messages stay pending; those in flight end soon, and the loop runs until
@@ -488,7 +494,24 @@ void Service::stop() {
 
 void Service::reload() {
   m_systemd.notify("RELOADING=1");
-  apply_reload();
+  m_reload_tries = 0;
+  try_reload();
+}
+
+void Service::try_reload() {
+  const ReloadOutcome outcome = apply_reload();
+  if (outcome == ReloadOutcome::files_changing && ++m_reload_tries < k_reload_tries) {
+    spdlog::warn("event=reload-deferred: a rule file is being written; reading again in 1 s");
+    m_reload_timer.expires_after(std::chrono::seconds{1});
+    m_reload_timer.async_wait([this](const boost::system::error_code& error) {
+      if (!error && !m_stopping) try_reload();
+    });
+    return;
+  }
+  if (outcome == ReloadOutcome::files_changing) {
+    spdlog::error("event=reload-rejected: the rule files kept changing for {} s; the previous rules keep "
+                  "running (reload again once they are written)", k_reload_tries);
+  }
   m_systemd.notify("READY=1");
   // The administrator may have fixed what made deliveries fail: try them now.
   m_retry_now = true;
@@ -496,12 +519,27 @@ void Service::reload() {
   wake();
 }
 
-void Service::apply_reload() {
+Service::ReloadOutcome Service::apply_reload() {
+  // A file rewritten in place (truncated, then written) must not be read half-way:
+  // wait until the files are quiet, and read again if one changed during the read.
+  const auto before = stamp_rule_files(m_options.config_path, m_rules.config);
+  const auto now = std::filesystem::file_time_type::clock::now();
+  if (std::ranges::any_of(before, [&](const FileStamp& s) { return now - s.modified < m_options.reload_quiet; })) {
+    return ReloadOutcome::files_changing;
+  }
   auto loaded = load_rule_set(m_options.config_path);
+  if (stamp_rule_files(m_options.config_path, m_rules.config) != before) return ReloadOutcome::files_changing;
   if (!loaded) {
     for (const Diagnostic& error : loaded.error()) spdlog::error("event=reload-rejected {}", error.to_string());
     spdlog::error("event=reload-rejected errors={}: the previous rules keep running", loaded.error().size());
-    return;
+    return ReloadOutcome::rejected;
+  }
+  if (loaded->acts.empty() && !m_rules.acts.empty()) {
+    // An emptied or truncated file, far more often than a wish to remind of nothing.
+    spdlog::error("event=reload-rejected: the new rules have no act at all (was a rule file emptied?); the "
+                  "previous {} acts keep running. To run without acts, restart the service",
+                  m_rules.acts.size());
+    return ReloadOutcome::rejected;
   }
   if (m_options.build_channels) {
     auto channels = m_options.build_channels(loaded->config);
@@ -510,12 +548,13 @@ void Service::apply_reload() {
       for (const std::string& error : channels.error()) spdlog::error("event=reload-rejected {}", error);
       spdlog::error("event=reload-rejected errors={}: the previous rules and channels keep running",
                     channels.error().size());
-      return;
+      return ReloadOutcome::rejected;
     }
     install_channels(*std::move(channels));
   }
   m_rules = *std::move(loaded);
   spdlog::info("event=reloaded acts={} channels={}", m_rules.acts.size(), m_couriers.size());
+  return ReloadOutcome::applied;
 }
 
 void Service::on_clock_change() {

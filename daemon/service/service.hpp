@@ -49,6 +49,8 @@ struct ServiceOptions {
   ChannelBuilder build_channels;         // on reload: the new configuration's channels
   std::chrono::milliseconds idle_close{5000};  // a connection unused this long is closed
   std::unique_ptr<ServiceClock> time;          // null: the system's, on the given LocalClock
+  // A reload waits until no rule file was modified for this long (a file being written).
+  std::chrono::milliseconds reload_quiet{1000};
 };
 
 class Service {
@@ -103,9 +105,14 @@ private:
   void install_channels(Channels channels);
   void arm(const Plan& plan, const LocalTime& now, bool retry);
   void rearm();
+  enum class ReloadOutcome { applied, rejected, files_changing };
+  static constexpr int k_reload_tries = 30;  // one a second, while a rule file is being written
+
   void on_signal(const boost::system::error_code& error, int signal);
-  // Loads the rules and builds their channels; swaps both in only if both succeed.
-  void apply_reload();
+  void try_reload();
+  // Loads the rules and builds their channels; swaps both in only if both succeed, the
+  // files stayed the same during the read, and the new rules keep at least one act.
+  ReloadOutcome apply_reload();
   void on_clock_change();
   void notify_status(const std::string& next) const;
   void arm_watchdog();
@@ -119,10 +126,13 @@ private:
   std::unique_ptr<ServiceClock> m_time;  // now(), and the one timer of the next wake-up
   SystemdNotifier m_systemd;
   boost::asio::steady_timer m_watchdog;
+  boost::asio::steady_timer m_reload_timer;  // a reload deferred while a file is written
   std::optional<std::chrono::microseconds> m_watchdog_interval;
   boost::asio::signal_set m_signals;
   WallClockWatch m_clock_watch;
   std::size_t m_pending = 0;                    // pending deliveries at the last wake-up
+  std::time_t m_started_at = 0;                 // the first wake-up's instant
+  int m_reload_tries = 0;
   std::optional<std::time_t> m_next_notification;  // of the plan
   std::optional<std::time_t> m_next_retry;      // the earliest retry of a failed delivery
   std::optional<std::time_t> m_store_retry;     // after a failure of the store itself

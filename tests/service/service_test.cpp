@@ -129,13 +129,15 @@ struct Body {
     return built;
   }
 
-  void start(std::chrono::milliseconds busy_timeout = std::chrono::seconds{10}) {
+  // Starts the service at `now`; `before` runs once the store exists, before the first wake-up.
+  void start(std::chrono::milliseconds busy_timeout = std::chrono::seconds{10}, std::optional<std::time_t> now = {},
+             const std::function<void()>& before = {}) {
     auto rules = load_rule_set(config());
     REQUIRE(rules);
     auto store = store::Store::open(dir.path() / "state.db", store::Store::Access::read_write);
     REQUIRE(store);
     store->set_busy_timeout(busy_timeout);
-    auto manual = std::make_unique<ManualClock>(at(8));
+    auto manual = std::make_unique<ManualClock>(now.value_or(at(8)));
     time = manual.get();
     auto built = channels(rules->config);
     REQUIRE(built);
@@ -143,8 +145,10 @@ struct Body {
         io,
         ServiceOptions{.config_path = config(),
                        .build_channels = [this](const Config& c) { return channels(c); },
-                       .time = std::move(manual)},
+                       .time = std::move(manual),
+                       .reload_quiet = std::chrono::milliseconds{0}},
         *std::move(rules), *std::move(store), *std::move(built), clock);
+    if (before) before();
     service->start();
   }
 
@@ -263,6 +267,30 @@ TEST_CASE("Service: a busy database at a wake-up: retried after retry_delay, not
   body.time->fire();  // 09:01: the 09:00 reminder is still due
   CHECK(body.settle([&] { return body.mail->delivered().size() == 1; }));
   CHECK(body.outbox("mail").at(0).status == "sent");
+}
+
+TEST_CASE("Service: a first start on a locked database loses nothing due from the start on", "[service]") {
+  Body body(act("atto-a"), false);
+  sqlite3* other = nullptr;
+  body.start(std::chrono::milliseconds{20}, body.at(8, 59), [&] {
+    REQUIRE(sqlite3_open((body.dir.path() / "state.db").c_str(), &other) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  });
+  CHECK(body.time->armed() == body.at(9));  // the failed first wake-up is retried
+  REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+  body.time->fire();  // 09:00: still the first run, counted from 08:59
+  CHECK(body.settle([&] { return body.mail->delivered().size() == 1; }));
+}
+
+TEST_CASE("Service: a reload whose rules have no act at all is refused; the running rules go on",
+          "[service]") {
+  Body body(act("atto-a"), false);
+  body.start();
+  body.write("", false);  // a rule file emptied by mistake
+  body.service->reload();
+  body.time->fire();  // 09:00
+  CHECK(body.settle([&] { return body.mail->delivered().size() == 1; }));
 }
 
 TEST_CASE("Service: a role with nobody in it and no webhook: its e-mail is dead at once, told", "[service]") {
