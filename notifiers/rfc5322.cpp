@@ -187,36 +187,42 @@ std::string rfc5322_date(std::time_t now) {
 
 namespace {
 
-// One byte of a quoted-printable line; `last`: it ends the line (trailing white space
-// would be stripped in transit, so it is encoded).
-// Written into a fixed buffer: this runs for every byte of every message body.
-std::string_view qp_token(char c, bool last, char (&buffer)[3]) {
-  const auto byte = static_cast<unsigned char>(c);
-  const bool white = c == ' ' || c == '\t';
-  if ((byte >= 33 && byte <= 126 && c != '=') || (white && !last)) {
-    buffer[0] = c;
-    return {buffer, 1};
-  }
-  static constexpr std::string_view k_hex = "0123456789ABCDEF";
-  buffer[0] = '=';
-  buffer[1] = k_hex[byte >> 4];
-  buffer[2] = k_hex[byte & 0x0Fu];
-  return {buffer, 3};
-}
-
+// Appends one line of quoted-printable text and its CRLF. A byte is written as itself
+// when it is printable ASCII other than '=', or white space that does not end the line
+// (trailing white space would be stripped in transit); otherwise as "=XX". A soft break
+// ("=" CRLF) keeps every line within k_qp_limit columns. Written through a pointer into
+// room made once: this runs for every byte of every message body.
 void append_qp_line(std::string& out, std::string_view line) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  const std::size_t start = out.size();
+  // At most 3 bytes for each, a soft break for each 24 of them, and the CRLF.
+  out.resize(start + 3 * line.size() + 3 * (line.size() / 24 + 1) + 2);
+  char* p = out.data() + start;
   std::size_t column = 0;
-  char buffer[3];
   for (std::size_t i = 0; i < line.size(); ++i) {
-    const std::string_view token = qp_token(line[i], i + 1 == line.size(), buffer);
-    if (column + token.size() > k_qp_limit - 1) {  // room for the soft break's '='
-      out += "=\r\n";
+    const char c = line[i];
+    const auto byte = static_cast<unsigned char>(c);
+    const bool white = c == ' ' || c == '\t';
+    const bool plain = (byte >= 33 && byte <= 126 && c != '=') || (white && i + 1 != line.size());
+    const std::size_t width = plain ? 1 : 3;
+    if (column + width > k_qp_limit - 1) {  // room for the soft break's '='
+      *p++ = '=';
+      *p++ = '\r';
+      *p++ = '\n';
       column = 0;
     }
-    out += token;
-    column += token.size();
+    if (plain) {
+      *p++ = c;
+    } else {
+      *p++ = '=';
+      *p++ = k_hex[byte >> 4];
+      *p++ = k_hex[byte & 0x0Fu];
+    }
+    column += width;
   }
-  out += "\r\n";
+  *p++ = '\r';
+  *p++ = '\n';
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 }  // namespace
