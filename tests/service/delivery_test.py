@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notifiers"))
 from aiosmtpd.controller import Controller  # noqa: E402
 from tls_fixture import free_port  # noqa: E402
 import harness  # noqa: E402
-from harness import act_table, check, finish, plain_text, wait_until  # noqa: E402
+from harness import act_table, check, finish, plain_text, smtp_config, wait_until  # noqa: E402
 
 DAEMON, CLI = sys.argv[1], sys.argv[2]
 ACTS = 12
@@ -113,19 +113,7 @@ def write_rules(root, smtp_port, hook_port):
     secret = root / "webhook-secret"
     secret.write_text(SECRET + "\n")
     secret.chmod(0o600)
-    (root / "scadenzario.toml").write_text(f'''name = "Camera di commercio di Prova"
-rules_dir = "rules.d"
-[delivery]
-digest = false
-from_address = "scadenzario@cciaa-prova.example.it"
-[reminders]
-lead_days = [0]
-[smtp]
-url = "smtp://127.0.0.1:{smtp_port}/scadenzario.test"
-security = "none"
-timeout_seconds = 5
-connect_timeout_seconds = 2
-[[webhook]]
+    (root / "scadenzario.toml").write_text(smtp_config(smtp_port, 5) + f'''[[webhook]]
 name = "giunta-hook"
 url = "http://127.0.0.1:{hook_port}/hooks/scadenzario"
 secret_file = "webhook-secret"

@@ -60,6 +60,24 @@ GIUNTA = ('[[actor]]\nid = "giunta"\ntitle = "Giunta"\n\n'
           'roles = ["giunta"]\n')
 
 
+def smtp_config(smtp_port, timeout_seconds, connect_timeout_seconds=2):
+    """The configuration of a test body that sends one e-mail per notification, on the due
+    day only, by plain SMTP to 127.0.0.1:smtp_port; [smtp] is last, for more keys."""
+    return f'''name = "Camera di commercio di Prova"
+rules_dir = "rules.d"
+[delivery]
+digest = false
+from_address = "scadenzario@cciaa-prova.example.it"
+[reminders]
+lead_days = [0]
+[smtp]
+url = "smtp://127.0.0.1:{smtp_port}/scadenzario.test"
+security = "none"
+timeout_seconds = {timeout_seconds}
+connect_timeout_seconds = {connect_timeout_seconds}
+'''
+
+
 def write_burst_body(folder, acts):
     """A body in `folder` whose `acts` acts (atto-000 ...) all fall due on 15/02 at 09:00."""
     (folder / "rules.d").mkdir(parents=True)

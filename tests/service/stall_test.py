@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "notifiers"))
 from tls_fixture import free_port  # noqa: E402
 import harness  # noqa: E402
-from harness import act_table, check, finish, wait_until  # noqa: E402
+from harness import act_table, check, finish, smtp_config, wait_until  # noqa: E402
 
 DAEMON = sys.argv[1]
 ACTS = 12
@@ -176,19 +176,7 @@ class NotifyListener:
 
 def write_body(root, smtp_port, hook_port, people, timeout=SMTP_TIMEOUT):
     (root / "rules.d").mkdir(parents=True, exist_ok=True)
-    (root / "scadenzario.toml").write_text(f'''name = "Camera di commercio di Prova"
-rules_dir = "rules.d"
-[delivery]
-digest = false
-from_address = "scadenzario@cciaa-prova.example.it"
-[reminders]
-lead_days = [0]
-[smtp]
-url = "smtp://127.0.0.1:{smtp_port}/scadenzario.test"
-security = "none"
-timeout_seconds = {timeout}
-connect_timeout_seconds = 2
-connections = 2
+    (root / "scadenzario.toml").write_text(smtp_config(smtp_port, timeout) + f'''connections = 2
 [[webhook]]
 name = "giunta-hook"
 url = "http://127.0.0.1:{hook_port}/hooks"
