@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
       io.get_executor(), std::move(channels), std::chrono::seconds{5},
       service::Courier::Hooks{
           .check = [](const service::Courier::Parcel&) { return true; },
-          .report = [&](service::Courier::Parcel, const notifiers::DeliveryResult& result) {
+          .report = [&](service::Courier&, service::Courier::Parcel, const notifiers::DeliveryResult& result) {
             ++done;
             if (result.outcome != notifiers::DeliveryResult::Outcome::delivered && failed++ == 0) {
               std::fprintf(stderr, "smtp_bench: %s\n", result.detail.c_str());

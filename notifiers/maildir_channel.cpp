@@ -53,9 +53,10 @@ private:
 };
 
 // Creates directory `path` with mode 0700 unless it exists (owned like its parent when
-// run as root); true when it was created. A symbolic link is refused: new/ pointing
-// elsewhere would deliver into someone else's folder.
-std::expected<bool, std::string> make_directory(const fs::path& path) {
+// run as root); true when it was created. Unless `link_allowed` (the Maildir itself,
+// checked where it really lives), a symbolic link is refused: new/ pointing elsewhere
+// would deliver into someone else's folder.
+std::expected<bool, std::string> make_directory(const fs::path& path, bool link_allowed = false) {
   if (::mkdir(path.c_str(), 0700) == 0) {
     if (auto refused = files::give_to_directory_owner(path)) return std::unexpected(*refused);
     return true;
@@ -63,7 +64,9 @@ std::expected<bool, std::string> make_directory(const fs::path& path) {
   const int error = errno;
   struct stat info {};
   if (error != EEXIST) return failure("cannot create directory", path, error);
-  if (::lstat(path.c_str(), &info) != 0) return failure("cannot examine", path, errno);
+  if ((link_allowed ? ::stat(path.c_str(), &info) : ::lstat(path.c_str(), &info)) != 0) {
+    return failure("cannot examine", path, errno);
+  }
   if (S_ISLNK(info.st_mode)) return std::unexpected("refusing " + path.string() + ": it is a symbolic link");
   if (!S_ISDIR(info.st_mode)) return failure("cannot use", path, ENOTDIR);
   return false;
@@ -140,7 +143,7 @@ private:
     bool created = false;
     for (const fs::path& directory :
          {m_maildir, m_maildir / "tmp", m_maildir / "new", m_maildir / "cur"}) {
-      const auto made = make_directory(directory);
+      const auto made = make_directory(directory, directory == m_maildir);
       if (!made) return std::unexpected(made.error());
       created = created || *made;
     }

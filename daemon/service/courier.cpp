@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -116,7 +117,13 @@ void Courier::pump() {
       const std::time_t now = m_hooks.now();
       m_connections[i]->start([this, i, now, guard = std::move(guard),
                                parcel = std::move(parcel)](notifiers::Channel& channel) mutable {
-        notifiers::DeliveryResult result = channel.deliver(parcel.message, now);
+        notifiers::DeliveryResult result;
+        try {
+          result = channel.deliver(parcel.message, now);
+        } catch (const std::exception& error) {  // a bug, or no memory: never std::terminate
+          result = {.outcome = notifiers::DeliveryResult::Outcome::transient,
+                    .detail = std::string("internal error: ") + error.what()};
+        }
         boost::asio::post(m_executor, [this, i, parcel = std::move(parcel), result = std::move(result)]() mutable {
           on_done(i, std::move(parcel), result);
         });
@@ -129,7 +136,7 @@ void Courier::pump() {
 void Courier::on_done(std::size_t connection, Parcel parcel, const notifiers::DeliveryResult& result) {
   m_busy[connection] = false;
   --m_in_flight;
-  m_hooks.report(std::move(parcel), result);
+  m_hooks.report(*this, std::move(parcel), result);
   pump();
 }
 

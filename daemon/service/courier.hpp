@@ -33,8 +33,9 @@ public:
   // Called just before a parcel goes to a connection: false drops it (a step of it was
   // recorded while it waited in the queue).
   using Check = std::function<bool(const Parcel&)>;
-  // Called with each parcel that went out and how its delivery ended.
-  using Report = std::function<void(Parcel, const notifiers::DeliveryResult&)>;
+  // Called with the courier, each parcel that went out and how its delivery ended. It
+  // must not destroy the courier (post that instead).
+  using Report = std::function<void(Courier&, Parcel, const notifiers::DeliveryResult&)>;
   // The instant that dates a message when it leaves (its Date header, a webhook's
   // timestamp).
   using Clock = std::function<std::time_t()>;

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <csignal>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -118,6 +119,9 @@ std::optional<std::int64_t> test_speed(const std::string& text) {
 }
 
 int run(int argc, char** argv) {
+  // libcurl with CURLOPT_NOSIGNAL does not ignore SIGPIPE itself, and a cancelled
+  // transfer writes to a socket that was shut down: that must fail, not kill us.
+  std::signal(SIGPIPE, SIG_IGN);
   const auto options = parse(argc, argv);
   if (!options) return k_exit_invalid;
   if (options->contains("--help")) {

@@ -5,6 +5,7 @@
 #include "core/planner.hpp"
 #include "core/routing.hpp"
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace scadenzario::service {
 
@@ -66,8 +68,8 @@ void Service::install_channels(Channels channels) {
   for (auto& [name, connections] : channels) {
     Courier::Hooks hooks{
         .check = [this, name](const Parcel& parcel) { return still_due(name, parcel); },
-        .report = [this, name](Parcel parcel, const notifiers::DeliveryResult& result) {
-          on_delivered(name, std::move(parcel), result);
+        .report = [this, name](Courier& courier, Parcel parcel, const notifiers::DeliveryResult& result) {
+          on_delivered(name, courier, std::move(parcel), result);
         },
         .now = [this] { return m_time->now(); }};
     m_couriers.emplace(name, std::make_unique<Courier>(m_io.get_executor(), std::move(connections),
@@ -153,13 +155,15 @@ bool Service::enqueue_due(const Plan& plan, const LocalTime& now, std::time_t in
 }
 
 bool Service::deliver_pending(Plan& plan, std::time_t instant) {
+  const bool retry_now = std::exchange(m_retry_now, false);
+  m_next_retry.reset();
+  record_unrecorded();
   auto pending = m_store.pending_outbox();
   if (!pending) {
     spdlog::error("event=store-error {}", pending.error().message);
     return false;
   }
   m_pending = pending->size();
-  m_next_retry.reset();
   if (pending->empty()) return true;
   // The states are read again right before delivery: a step recorded meanwhile is skipped.
   refresh_states(plan);
@@ -171,7 +175,7 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
     if (m_with_courier.contains(entry.key + '\n' + entry.channel)) continue;  // on its way
     const std::vector<std::string> key = {entry.key};
     const auto not_before = entry.next_attempt.empty() ? std::nullopt : parse_utc(entry.next_attempt);
-    if (not_before && *not_before > instant && !m_retry_now) {
+    if (not_before && *not_before > instant && !retry_now) {
       m_next_retry = std::min(m_next_retry.value_or(*not_before), *not_before);
       continue;
     }
@@ -224,7 +228,6 @@ bool Service::deliver_pending(Plan& plan, std::time_t instant) {
         .waiting_for = open_requirements(m_rules, *occurrence, step_index,
                                          plan.prerequisites[found->second], plan.states)});
   }
-  m_retry_now = false;
   for (const auto& [name, notifications] : batches) dispatch(name, notifications, attempts, instant);
   announce_dead();
   return true;
@@ -277,7 +280,8 @@ void Service::release(std::string_view channel, const Message& message) {
   }
 }
 
-void Service::on_delivered(const std::string& channel, Parcel parcel, const notifiers::DeliveryResult& result) {
+void Service::on_delivered(const std::string& channel, Courier& courier, Parcel parcel,
+                           const notifiers::DeliveryResult& result) {
   release(channel, parcel.message);
   const Message& message = parcel.message;
   using Outcome = notifiers::DeliveryResult::Outcome;
@@ -289,7 +293,7 @@ void Service::on_delivered(const std::string& channel, Parcel parcel, const noti
   } else if (result.outcome == Outcome::transient) {
     const std::time_t next = fail(message.keys, channel, result.detail, finished_at, parcel.attempts,
                                   result.retry_after);
-    if (result.scope == Scope::connection) fail_queued(channel, result, finished_at, next);
+    if (result.scope == Scope::connection) fail_queued(channel, courier, result, finished_at, next);
   } else {
     std::string to;
     for (const Address& a : message.to) to += (to.empty() ? "" : ",") + a.email;
@@ -298,21 +302,40 @@ void Service::on_delivered(const std::string& channel, Parcel parcel, const noti
     spdlog::log(sent ? spdlog::level::info : spdlog::level::err,
                 "event={} channel={} message={} keys={} to={} detail=\"{}\"", status, channel, message.id,
                 message.keys.size(), to, result.detail);
-    auto finished = m_store.finish(message.keys, channel,
-                                   store::Outcome{.status = status, .message_id = message.id,
-                                                  .detail = result.detail, .at = utc_text(finished_at)});
-    if (!finished) spdlog::error("event=store-error {}", finished.error().message);
+    record_outcome(Unrecorded{.keys = message.keys, .channel = channel, .status = std::string(status),
+                              .message_id = message.id, .detail = result.detail, .at = utc_text(finished_at)});
     if (!result.refused.empty()) report_refused(channel, message, result.refused);
-    if (result.scope == Scope::configuration) fail_queued(channel, result, finished_at, finished_at);
+    if (result.scope == Scope::configuration) fail_queued(channel, courier, result, finished_at, finished_at);
   }
   after_delivery();
 }
 
-void Service::fail_queued(const std::string& channel, const notifiers::DeliveryResult& cause,
+void Service::record_outcome(Unrecorded outcome) {
+  auto finished = m_store.finish(outcome.keys, outcome.channel,
+                                 store::Outcome{.status = outcome.status, .message_id = outcome.message_id,
+                                                .detail = outcome.detail, .at = outcome.at});
+  if (finished) return;
+  // The peer has the message: never send it again for want of a record. The keys stay
+  // "on their way" and the record is tried again at the next wake-up.
+  spdlog::error("event=store-error {}: the outcome is recorded at the next wake-up", finished.error().message);
+  for (const std::string& key : outcome.keys) m_with_courier.insert(key + '\n' + outcome.channel);
+  m_unrecorded.push_back(std::move(outcome));
+  const std::time_t retry = m_time->now() + m_options.retry_delay.count();
+  m_store_retry = std::min(m_store_retry.value_or(retry), retry);
+}
+
+void Service::record_unrecorded() {
+  std::vector<Unrecorded> waiting = std::exchange(m_unrecorded, {});
+  for (Unrecorded& outcome : waiting) {
+    for (const std::string& key : outcome.keys) m_with_courier.erase(key + '\n' + outcome.channel);
+    record_outcome(std::move(outcome));
+  }
+}
+
+void Service::fail_queued(const std::string& channel, Courier& courier, const notifiers::DeliveryResult& cause,
                           std::time_t failed_at, std::time_t next) {
-  const auto it = m_couriers.find(channel);
-  if (it == m_couriers.end()) return;
-  const std::vector<Parcel> queued = it->second->take_queued();
+  // The courier that failed: after a reload it may be a retired one, whose queue is empty.
+  const std::vector<Parcel> queued = courier.take_queued();
   if (queued.empty() && cause.scope != notifiers::DeliveryResult::Scope::configuration) return;
   const bool configuration = cause.scope == notifiers::DeliveryResult::Scope::configuration;
   if (configuration) {
@@ -338,16 +361,26 @@ void Service::fail_queued(const std::string& channel, const notifiers::DeliveryR
 void Service::report_refused(std::string_view channel, const Message& message,
                              const std::vector<notifiers::RefusedRecipient>& refused) {
   for (const notifiers::RefusedRecipient& recipient : refused) {
-    spdlog::error("event=recipient-refused channel={} message={} address={} reply=\"{}\": "
-                  "the others received it; correct the address in the actors file",
-                  channel, message.id, recipient.email, recipient.reply);
+    // A 4xx (a full mailbox, greylisting) is temporary, but this message is not sent to
+    // that address again: the others have it, and the outbox tracks one row per key.
+    const bool temporary = recipient.reply.starts_with('4');
+    spdlog::error("event=recipient-refused channel={} message={} address={} reply=\"{}\": the others received "
+                  "it; {}",
+                  channel, message.id, recipient.email, recipient.reply,
+                  temporary ? "refused for now, this message is not sent to that address again"
+                            : "correct the address in the actors file");
   }
 }
 
 void Service::after_delivery() {
   bool idle = true;
   for (const auto& [name, courier] : m_couriers) idle = idle && courier->is_idle();
-  std::erase_if(m_retired, [](const std::unique_ptr<Courier>& courier) { return courier->is_idle(); });
+  if (!m_retired.empty()) {
+    // Not here: the courier that reported is still in its own on_done().
+    boost::asio::post(m_io, [this] {
+      std::erase_if(m_retired, [](const std::unique_ptr<Courier>& courier) { return courier->is_idle(); });
+    });
+  }
   if (!idle || m_stopping) return;
   announce_dead();
   if (auto remaining = m_store.pending_outbox()) m_pending = remaining->size();
@@ -453,6 +486,9 @@ void Service::wake() {
   } catch (const std::exception& error) {
     // A store failure: nothing was half-written (every write is one transaction); try again.
     spdlog::error("event=wake-failed error=\"{}\"", error.what());
+    // Only the store's retry: instants planned before may be past, and would spin.
+    m_next_notification.reset();
+    m_next_retry.reset();
     m_store_retry = m_time->now() + m_options.retry_delay.count();
     rearm();
   }
@@ -499,7 +535,12 @@ void Service::reload() {
 }
 
 void Service::try_reload() {
-  const ReloadOutcome outcome = apply_reload();
+  ReloadOutcome outcome = ReloadOutcome::rejected;
+  try {
+    outcome = apply_reload();
+  } catch (const std::exception& error) {  // no thread for a courier, no memory
+    spdlog::error("event=reload-rejected error=\"{}\": the previous rules keep running", error.what());
+  }
   if (outcome == ReloadOutcome::files_changing && ++m_reload_tries < k_reload_tries) {
     spdlog::warn("event=reload-deferred: a rule file is being written; reading again in 1 s");
     m_reload_timer.expires_after(std::chrono::seconds{1});

@@ -83,7 +83,19 @@ private:
 
   // The couriers' hooks: the check before a parcel leaves, and its result.
   bool still_due(std::string_view channel, const Parcel& parcel);
-  void on_delivered(const std::string& channel, Parcel parcel, const notifiers::DeliveryResult& result);
+  void on_delivered(const std::string& channel, Courier& courier, Parcel parcel,
+                    const notifiers::DeliveryResult& result);
+  // A finished delivery to record: kept while the store cannot take it.
+  struct Unrecorded {
+    std::vector<std::string> keys;
+    std::string channel;
+    std::string status;  // "sent" or "dead"
+    std::string message_id;
+    std::string detail;
+    std::string at;
+  };
+  void record_outcome(Unrecorded outcome);
+  void record_unrecorded();
   // Counts a failed attempt and plans the next after the backoff, from `failed_at`.
   // Returns when.
   std::time_t fail(std::span<const std::string> keys, std::string_view channel, std::string_view detail,
@@ -93,8 +105,8 @@ private:
                 std::time_t failed_at, std::int64_t attempts, std::time_t next);
   // The parcels still queued behind a connection failure wait for its retry, `next`;
   // behind a configuration error, they are dead-lettered with it.
-  void fail_queued(const std::string& channel, const notifiers::DeliveryResult& cause, std::time_t failed_at,
-                   std::time_t next);
+  void fail_queued(const std::string& channel, Courier& courier, const notifiers::DeliveryResult& cause,
+                   std::time_t failed_at, std::time_t next);
   void report_refused(std::string_view channel, const Message& message,
                       const std::vector<notifiers::RefusedRecipient>& refused);
   void release(std::string_view channel, const Message& message);
@@ -139,7 +151,8 @@ private:
   std::string m_next_text = "nessuna";          // the next notification, for the status line
   bool m_retry_now = false;                     // after a reload: retry without waiting
   bool m_stopping = false;                      // after SIGTERM or SIGINT: no more wake-ups
-  std::set<std::string, std::less<>> m_with_courier;  // "key\nchannel" queued or in flight
+  std::set<std::string, std::less<>> m_with_courier;  // "key\nchannel" queued, in flight or unrecorded
+  std::vector<Unrecorded> m_unrecorded;  // delivered (or dead), not yet recorded
   std::mt19937 m_jitter{std::random_device{}()};
   // Last: destroyed first, while what their reports use still lives.
   std::vector<std::unique_ptr<Courier>> m_retired;  // replaced by a reload, still busy

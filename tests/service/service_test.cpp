@@ -212,6 +212,21 @@ TEST_CASE("Service: a stalled channel holds neither the loop nor the other chann
   body.service.reset();
 }
 
+TEST_CASE("Service: a reload while a message is in flight: the old connection finishes it, once",
+          "[service]") {
+  Body body(act("atto-a"), false);
+  body.mail->stall();
+  body.start();
+  body.time->fire();
+  REQUIRE(body.settle([&] { return body.mail->waiting() == 1; }));
+  body.service->reload();  // new channels; the old courier is retired while it waits
+  body.mail->release();
+  CHECK(body.settle([&] { return !body.outbox("mail").empty() && body.outbox("mail")[0].status == "sent"; }));
+  body.io.poll();  // the retired courier is destroyed after its report, not inside it
+  CHECK(body.mail->attempts() == 1);  // the reload did not send it again meanwhile
+  CHECK(body.mail->delivered().size() == 1);
+}
+
 TEST_CASE("Service: after a connection failure the rest of the channel's batch waits for one retry",
           "[service]") {
   Body body(act("atto-a") + act("atto-b") + act("atto-c"), false);
