@@ -402,6 +402,18 @@ def test_retry_backoff_and_dead_letters(root):
     check((root / "daemon.log").read_text().count("event=dead-letter") == 2, "no dead letter is announced twice")
     check(daemon.stop() == 0, "final stop: status 0")
 
+    # After a fix of a channel's configuration: all its dead letters back at once.
+    by_channel = cli(root, "outbox", "retry", "--channel", "mail")
+    check(by_channel.returncode == 0 and "1 consegna del canale mail rimessa in coda" in by_channel.stdout,
+          "`scadenzario outbox retry --channel mail` puts the channel's dead letter back: " + by_channel.stdout
+          + by_channel.stderr)
+    check(dict(outbox(root))[dead[1]] == "pending", "the channel's dead letter is pending again")
+    again = cli(root, "outbox", "retry", "--channel", "mail")
+    check(again.returncode == 2 and 'nessuna notifica non recapitabile sul canale "mail"' in again.stderr,
+          "nothing left to retry on the channel: a clear error: " + again.stderr.strip())
+    both = cli(root, "outbox", "retry", dead[1], "--channel", "mail")
+    check(both.returncode == 2, "a key and --channel together are refused: " + both.stderr.strip())
+
 
 def test_speed_and_stop_while_busy(root):
     # --test-speed 3600: the 09:00 reminders, an hour of the clock away, come a real second later.
