@@ -133,13 +133,13 @@ TEST_CASE("default rules: Report direzionali, verifica periodica (June) and annu
   check_occurrence(plan, "report-direzionali:verifica-periodica/2027", d(2027, 6, 30),
                    d(2027, 6, 30), 2,
                    {{"controllo_gestione", "PREDISPONE", d(2027, 6, 10)},
-                    {"segretario_generale", "COMPILANO", d(2027, 6, 18)},
-                    {"dirigenti", "ANALIZZA", d(2027, 6, 30)}});
+                    {"dirigenti", "COMPILANO", d(2027, 6, 18)},
+                    {"segretario_generale", "ANALIZZA", d(2027, 6, 30)}});
   check_occurrence(plan, "report-direzionali:verifica-annuale/2027", d(2027, 4, 30),
                    d(2027, 4, 30), 2,
                    {{"controllo_gestione", "PREDISPONE", d(2027, 4, 9)},
-                    {"segretario_generale", "COMPILANO", d(2027, 4, 20)},
-                    {"dirigenti", "ANALIZZA", d(2027, 4, 30)}});
+                    {"dirigenti", "COMPILANO", d(2027, 4, 20)},
+                    {"segretario_generale", "ANALIZZA", d(2027, 4, 30)}});
   CHECK(find(plan, "report-direzionali:verifica-annuale/2027")->reference_year == 2026);
 }
 
