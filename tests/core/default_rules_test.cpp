@@ -141,6 +141,16 @@ TEST_CASE("default rules: Report direzionali, verifica periodica (June) and annu
                     {"dirigenti", "COMPILANO", d(2027, 4, 20)},
                     {"segretario_generale", "ANALIZZA", d(2027, 4, 30)}});
   CHECK(find(plan, "report-direzionali:verifica-annuale/2027")->reference_year == 2026);
+  // Each dirigente compiles the report of their own area; the SG analyses them all once.
+  for (const char* key : {"report-direzionali:verifica-periodica/2027",
+                          "report-direzionali:verifica-annuale/2027"}) {
+    INFO("occurrence " << key);
+    const Occurrence* occurrence = find(plan, key);
+    REQUIRE(occurrence->steps.size() == 3);
+    CHECK_FALSE(occurrence->steps[0].step->per_member);
+    CHECK(occurrence->steps[1].step->per_member);
+    CHECK_FALSE(occurrence->steps[2].step->per_member);
+  }
 }
 
 TEST_CASE("default rules: Report operativi, verifica periodica (June) and annuale (March)",
